@@ -7,4 +7,12 @@
 // restarted query replays batch N with exactly the recorded ranges and
 // tasks. The package imports nothing of spate; sources, sinks, the engine,
 // the driver and the executors all import it.
+//
+// # Planning
+//
+// Next is the micro-batch planner: a pure function from where the sources
+// stand (start, latest and earliest offsets, limits, the time) to the next
+// Plan, the data it would lose and whether to run it now. It reads no clock
+// and does no IO, so the engine's loop and the driver share it, and tests
+// drive it from the scripts in testdata/next.
 package batch
