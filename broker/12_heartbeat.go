@@ -19,4 +19,3 @@ func (b *Broker) handleHeartbeat(cx *reqCtx) (kmsg.Response, error) {
 	})
 	return resp, nil
 }
-
