@@ -1,0 +1,75 @@
+// Package log is the durable, segmented partition log of spate's
+// Kafka-protocol broker: Kafka's log semantics on local files.
+//
+// A partition is a folder of segments. Segment <baseOffset>.log (20 digits)
+// holds v2 record batches exactly as the producer sent them, with the base
+// offset (and leader epoch) assigned in place; those fields are outside the
+// CRC32C, so batches are never re-encoded. Beside it, a sparse .index
+// (offset -> byte position) and .timeindex (largest timestamp -> offset) one
+// entry per IndexIntervalBytes, <offset>.snapshot files of the idempotent
+// producer state, and the checkpoints leader-epoch-checkpoint,
+// log-start-offset-checkpoint and recovery-point-offset-checkpoint.
+//
+// # Usage
+//
+// The broker opens its data folder once and a Log per partition:
+//
+//	m, err := blog.OpenManager("/var/lib/spate", blog.DefaultConfig())
+//	l, err := m.Create("clicks", 3, blog.Config{RetentionMs: 3600_000})
+//	stop := m.StartMaintenance(30 * time.Second) // retention, flush.ms
+//	defer stop()
+//
+// Produce hands the request's records bytes to Append. The offsets are
+// assigned in place (the slice is modified) and errors map to Kafka codes
+// with errors.Is:
+//
+//	res, err := l.Append(records, blog.AppendOptions{LeaderEpoch: epoch})
+//	switch {
+//	case errors.Is(err, blog.ErrUnsupportedMagic):     // UNSUPPORTED_FOR_MESSAGE_FORMAT
+//	case errors.Is(err, blog.ErrBatchTooLarge):        // MESSAGE_TOO_LARGE
+//	case errors.Is(err, blog.ErrCorruptBatch):         // CORRUPT_MESSAGE
+//	case errors.Is(err, blog.ErrOutOfOrderSequence):   // OUT_OF_ORDER_SEQUENCE_NUMBER
+//	case errors.Is(err, blog.ErrInvalidProducerEpoch): // INVALID_PRODUCER_EPOCH
+//	}
+//	// res.BaseOffset, res.LogAppendTime, res.LogStartOffset; res.Duplicate
+//	// is true for a retried idempotent batch (original offsets, not re-appended).
+//
+// Fetch reads whole batches as file ranges and sends them with sendfile:
+//
+//	r, err := l.ReadUntil(fetchOffset, partitionMaxBytes, highWatermark)
+//	if errors.Is(err, blog.ErrOffsetOutOfRange) { ... } // OFFSET_OUT_OF_RANGE
+//	defer r.Close()                 // releases the files; exactly once
+//	// write the response up to the records length (r.Size), flush, then
+//	_, err = r.WriteTo(conn)        // sendfile(2) on a *net.TCPConn
+//	// or b, err := r.Bytes() to copy them.
+//
+// A long poll waits for new data without polling:
+//
+//	ch := l.EndOffsetChanged() // take it before reading the end offset
+//	if l.LogEndOffset() <= fetchOffset {
+//		select { case <-ch: case <-time.After(maxWait): }
+//	}
+//
+// ListOffsets uses LogStartOffset, LogEndOffset, OffsetForTimestamp and
+// MaxTimestamp. Replication uses AppendReplicated (offsets kept), Truncate,
+// Reset, EndOffsetForEpoch, SetRetentionLimit (the high watermark) and
+// ReadUntil with the log end offset.
+//
+// # Guarantees
+//
+// One writer at a time per partition (calls are serialised inside), any
+// number of concurrent readers. A ReadResult holds a reference on each file
+// it names: retention may delete the segment and Close may close the log
+// meanwhile, the ranges stay readable until the result is closed. Truncate
+// is the exception: bytes cut from the active segment are gone for readers
+// too (Kafka behaves the same way).
+//
+// Durability follows Kafka: appends are written with one write(2) and left
+// to the OS (FlushMessages and FlushInterval force fsyncs); a segment is
+// fsynced when it rolls (in the background, so appends never wait for it)
+// and at Close. After a crash, Open validates every batch not known to be
+// durable and truncates a torn tail of the active segment; damage inside a
+// sealed segment is refused with a *CorruptFileError, never dropped
+// silently. Idempotent producer state survives restarts, so a retry after a
+// restart is still deduplicated.
+package log
