@@ -252,3 +252,23 @@ func (c *column) checkOffsets() error {
 	}
 	return nil
 }
+
+// reserve sizes the buffers for n slots up front, so that a batch grows
+// them only for variable-width data. Struct children have exactly n slots;
+// list elements are unknown and grow as they come.
+func (c *column) reserve(n int) {
+	c.valid.g.grow((n + 7) / 8)
+	switch c.nd.kind {
+	case kBool:
+		c.bits.g.grow((n + 7) / 8)
+	case kString, kBinary, kList, kMap:
+		c.offs.grow((n + 1) * c.offsetWidth())
+	case kStruct:
+		for _, k := range c.kids {
+			k.reserve(n)
+		}
+	case kNull:
+	default:
+		c.data.grow(n * c.nd.width)
+	}
+}

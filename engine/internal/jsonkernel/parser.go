@@ -101,6 +101,7 @@ func (p *Parser) Parse(mem memory.Allocator, values arrow.Array) (*Result, error
 	}
 	d := &decoder{p: p, scanner: p.scanner()}
 	col := newColumn(mem, p.root)
+	col.reserve(values.Len())
 	res := &Result{}
 	// int32 offsets can only overflow when the output may pass 2 GiB:
 	// decoding grows text at most threefold.
