@@ -68,6 +68,11 @@ type Config struct {
 	FlushMessages  int64
 	FlushInterval  time.Duration
 
+	// RetentionCheckInterval is how often retention and flush.ms are
+	// applied to every partition (log.retention.check.interval.ms).
+	// Default 5m.
+	RetentionCheckInterval time.Duration
+
 	// Logger receives the broker's log lines. Default slog.Default().
 	Logger *slog.Logger
 	// Now is the clock of group timeouts and log retention. Default time.Now;
@@ -129,6 +134,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.RetentionBytes == 0 {
 		c.RetentionBytes = -1
+	}
+	if c.RetentionCheckInterval == 0 {
+		c.RetentionCheckInterval = 5 * time.Minute
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()

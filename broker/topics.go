@@ -246,6 +246,12 @@ func (r *topicRegistry) setConfigs(name string, configs map[string]string) error
 		return err
 	}
 	r.replace(&topic{name: t.name, id: t.id, parts: t.parts, configs: configs})
+	for _, p := range t.parts {
+		// Open on an open partition applies the new configuration.
+		if _, err := r.store.Open(name, p.index, configs); err != nil {
+			return newTopicError(kerr.InvalidConfig, "topic %s: applying configs: %v", name, err)
+		}
+	}
 	return nil
 }
 
