@@ -92,10 +92,10 @@ func ParseSparkLong(s string, min, max int64) (int64, bool) {
 		v = v*10 + uint64(c-'0')
 	}
 	if neg {
-		if v > uint64(-(min + 1))+1 {
+		if v > uint64(-(min+1))+1 {
 			return 0, false
 		}
-		return -int64(v - 1) - 1, true
+		return -int64(v-1) - 1, true
 	}
 	if v > uint64(max) {
 		return 0, false
