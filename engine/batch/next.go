@@ -114,18 +114,25 @@ func tasksOf(source int, ranges []Range, firstID int) []Task {
 // equalOffsets reports whether a and b hold the same partitions at the same
 // offsets.
 func equalOffsets(a, b Offsets) bool {
-	pa, pb := a.Partitions(), b.Partitions()
-	if len(pa) != len(pb) {
+	if countPartitions(a) != countPartitions(b) {
 		return false
 	}
-	for _, tp := range pa {
-		x, _ := a.Get(tp.Topic, tp.Partition)
-		y, ok := b.Get(tp.Topic, tp.Partition)
-		if !ok || x != y {
-			return false
+	for t, ps := range a {
+		for p, x := range ps {
+			if y, ok := b.Get(t, p); !ok || x != y {
+				return false
+			}
 		}
 	}
 	return true
+}
+
+func countPartitions(o Offsets) int {
+	n := 0
+	for _, ps := range o {
+		n += len(ps)
+	}
+	return n
 }
 
 // earliestTime is the earlier of two times, a zero time meaning none.

@@ -147,7 +147,12 @@ func (l Limits) validate() error {
 }
 
 // checkValid rejects negative partitions and offsets: Kafka has neither.
+// It scans the maps first and sorts only to name the first bad partition,
+// so that the message does not depend on map order.
 func (o Offsets) checkValid(name string) error {
+	if o.allValid() {
+		return nil
+	}
 	for _, tp := range o.Partitions() {
 		off, _ := o.Get(tp.Topic, tp.Partition)
 		switch {
@@ -158,6 +163,17 @@ func (o Offsets) checkValid(name string) error {
 		}
 	}
 	return nil
+}
+
+func (o Offsets) allValid() bool {
+	for _, ps := range o {
+		for p, off := range ps {
+			if p < 0 || off < 0 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // triggerDelay is MaxTriggerDelay with its default applied.

@@ -1,6 +1,11 @@
 package batch
 
-import "fmt"
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+)
 
 // span is one partition's readable interval in a batch before the rate
 // limit: the batch reads [from, end) with from <= end <= upper.
@@ -89,11 +94,26 @@ func upperOf(s SourceInput, tp TopicPartition, from, latest int64) int64 {
 
 // union lists the partitions of a and b in order.
 func union(a, b Offsets) []TopicPartition {
-	u := a.Clone()
-	for _, tp := range b.Partitions() {
-		if _, ok := u.Get(tp.Topic, tp.Partition); !ok {
-			u.Set(tp.Topic, tp.Partition, 0)
+	seen := make(map[TopicPartition]bool, countPartitions(a)+countPartitions(b))
+	var tps []TopicPartition
+	for _, o := range []Offsets{a, b} {
+		for t, ps := range o {
+			for p := range ps {
+				tp := TopicPartition{Topic: t, Partition: p}
+				if !seen[tp] {
+					seen[tp] = true
+					tps = append(tps, tp)
+				}
+			}
 		}
 	}
-	return u.Partitions()
+	slices.SortFunc(tps, compareTP)
+	return tps
+}
+
+func compareTP(x, y TopicPartition) int {
+	if c := strings.Compare(x.Topic, y.Topic); c != 0 {
+		return c
+	}
+	return cmp.Compare(x.Partition, y.Partition)
 }
