@@ -76,6 +76,8 @@ func (b *Broker) fetchOnce(req *kmsg.FetchRequest) (*kmsg.FetchResponse, int) {
 
 func (b *Broker) fetchPartition(version int16, t *topic, rp kmsg.FetchRequestTopicPartition, sp *kmsg.FetchResponseTopicPartition, budget int, first bool) int {
 	sp.HighWatermark, sp.LastStableOffset, sp.LogStartOffset = -1, -1, -1
+	// Empty, not null: librdkafka rejects a null record set (size -1).
+	sp.RecordBatches = []byte{}
 	switch {
 	case t == nil && version >= 13:
 		sp.ErrorCode = kerr.UnknownTopicID.Code
