@@ -26,8 +26,12 @@ type batchSpec struct {
 	baseOffset  int64
 }
 
+// tsBase is "now" for test timestamps: plain's firstTs is relative to it, so
+// time retention (7 days by default) keeps test data.
+var tsBase = time.Now().UnixMilli()
+
 func plain(records, valueSize int, firstTs int64) batchSpec {
-	return batchSpec{records: records, valueSize: valueSize, firstTs: firstTs, producerID: -1, epoch: -1, baseSeq: -1, leaderEpoch: -1}
+	return batchSpec{records: records, valueSize: valueSize, firstTs: tsBase + firstTs, producerID: -1, epoch: -1, baseSeq: -1, leaderEpoch: -1}
 }
 
 func idem(pid int64, epoch int16, seq int32, records int) batchSpec {

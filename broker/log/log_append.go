@@ -307,5 +307,12 @@ func createSegment(dir string, base int64) (*segment, error) {
 	s.file = &segmentFile{f: f}
 	s.file.refs.Store(1)
 	s.loaded.Store(true)
+	// Index files of an older segment at this base would be appended to.
+	for _, suffix := range []string{indexSuffix, timeIndexSuffix} {
+		if err := removeFile(s.path(suffix)); err != nil {
+			f.Close()
+			return nil, err
+		}
+	}
 	return s, nil
 }

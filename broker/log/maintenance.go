@@ -26,7 +26,7 @@ func (l *Log) DeleteRecordsBefore(offset int64) (int64, error) {
 	if err := l.advanceStart(offset); err != nil {
 		return offset, err
 	}
-	_, err := l.enforceRetention()
+	_, err := l.deleteSegments(l.planStartOnly())
 	return offset, err
 }
 
@@ -74,6 +74,12 @@ func (l *Log) enforceRetention() (int, error) {
 		}
 		plan = l.planRetention()
 	}
+	return l.deleteSegments(plan)
+}
+
+// deleteSegments deletes the oldest segments as planned. The caller holds
+// appendMu.
+func (l *Log) deleteSegments(plan retentionPlan) (int, error) {
 	if plan.delete == 0 {
 		return 0, nil
 	}
@@ -100,14 +106,21 @@ func (l *Log) enforceRetention() (int, error) {
 	return len(victims), l.pruneSnapshots()
 }
 
-// planRetention gathers the segment statistics and plans. The caller holds
+// planRetention plans with the configured retention. The caller holds
 // appendMu.
 func (l *Log) planRetention() retentionPlan {
+	return l.plan(l.cfg.RetentionMs, l.cfg.RetentionBytes)
+}
+
+// planStartOnly plans deleting only the segments below the log start.
+func (l *Log) planStartOnly() retentionPlan { return l.plan(-1, -1) }
+
+func (l *Log) plan(retentionMs, retentionBytes int64) retentionPlan {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	stats := make([]segmentStat, len(l.segs))
 	for i, s := range l.segs {
 		stats[i] = segmentStat{base: s.base, next: s.next, size: s.size, maxTs: s.maxTs}
 	}
-	return planRetention(stats, l.cfg.RetentionMs, l.cfg.RetentionBytes, l.nowMs(), l.logStart, l.retentionLimit)
+	return planRetention(stats, retentionMs, retentionBytes, l.nowMs(), l.logStart, l.retentionLimit)
 }

@@ -166,8 +166,13 @@ func (l *Log) openSegment(base, next int64, clean, validate bool) (*segment, err
 		return s, s.rebuildSealedIndex(interval)
 	}
 	if err := s.readLastTimeEntry(); err != nil {
-		// No usable time index: rebuild both indexes from the data now.
-		return s, s.loadIndex(interval)
+		// No usable time index: load (or rebuild) both indexes now.
+		if err := s.loadIndex(interval); err != nil {
+			return s, err
+		}
+		if e, ok := s.tidx.last(); ok {
+			s.maxTs, s.maxTsOffset = e.ts, s.base+int64(e.rel)
+		}
 	}
 	return s, nil
 }
@@ -235,13 +240,22 @@ func (l *Log) recoverActive(s *segment, trusted bool) error {
 	s.size, s.next = res.end, res.next
 	rewrite := !trusted || from == 0
 	if res.badPos >= 0 {
-		rewrite = true
-		s.tidx = s.tidx.truncateRel(s.rel(res.next))
 		l.logger.Warn("log: truncating a torn tail of the active segment", "segment", s.path(logSuffix),
 			"byte", res.badPos, "offset", res.next, "bytes", size-res.badPos, "reason", res.badWhy)
 		if err := s.file.f.Truncate(res.end); err != nil {
 			return fmt.Errorf("log: truncate %s: %w", s.path(logSuffix), err)
 		}
+		if trusted {
+			// Index entries may name the cut batches: rebuild from the
+			// (already checked) data before the cut.
+			s.resetMeta()
+			if _, err := scanBatches(s.file.f, 0, res.end, s.base, s.base, false, func(pos int64, h *BatchHeader) {
+				s.noteBatch(pos, h, interval)
+			}); err != nil {
+				return err
+			}
+		}
+		rewrite = true
 	}
 	if s.size > 0 {
 		var buf [batchHeaderSize]byte

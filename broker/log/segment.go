@@ -289,6 +289,9 @@ func (s *segment) readIndexFiles(maxRel uint32) error {
 	if err != nil {
 		return err
 	}
+	if s.size > 0 && len(tx) == 0 {
+		return fmt.Errorf("empty time index for %d bytes of data", s.size)
+	}
 	s.idx, s.tidx = ix, tx
 	s.idxWritten, s.tidxWritten = len(ix), len(tx)
 	return nil

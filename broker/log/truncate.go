@@ -127,23 +127,19 @@ func (l *Log) Reset(start int64) error {
 	if err := l.checkOpenLocked(); err != nil {
 		return err
 	}
-	seg, err := createSegment(l.dir, start)
-	if err != nil {
-		return err
-	}
 	l.mu.Lock()
 	for _, s := range l.segs {
-		if s.base == start {
-			// createSegment truncated that very file: just forget it.
-			s.deleted = true
-			s.closeIndexFiles()
-			s.file.release()
-			continue
-		}
 		if err := l.deleteSegmentFiles(s); err != nil {
 			l.mu.Unlock()
 			return err
 		}
+	}
+	seg, err := createSegment(l.dir, start)
+	if err != nil {
+		l.segs = nil
+		l.closed = true // no segment left to serve from
+		l.mu.Unlock()
+		return err
 	}
 	seg.rollTs = l.nowMs()
 	l.segs = []*segment{seg}
