@@ -1,7 +1,6 @@
 package jsonkernel
 
 import (
-	"math/bits"
 	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -86,20 +85,6 @@ func (m *bitmap) truncate(n int) (zeros int) {
 	m.n = n
 	m.g.n = (n + 7) >> 3
 	return zeros
-}
-
-// countZeros counts the unset bits among the first n.
-func (m *bitmap) countZeros(n int) int {
-	ones := 0
-	for _, b := range m.g.b[:n>>3] {
-		ones += bits.OnesCount8(b)
-	}
-	for i := n &^ 7; i < n; i++ {
-		if m.get(i) {
-			ones++
-		}
-	}
-	return n - ones
 }
 
 // putFixed stores v at byte offset off of b; the caller has grown b.
