@@ -26,7 +26,7 @@ var (
 	spateErr  error
 )
 
-func spateBinary(t *testing.T) string {
+func spateBinary(t testing.TB) string {
 	t.Helper()
 	spateOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "spate-bin-")
@@ -48,7 +48,7 @@ func spateBinary(t *testing.T) string {
 	return spateBin
 }
 
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -56,6 +56,14 @@ func freeAddr(t *testing.T) string {
 	}
 	defer ln.Close()
 	return ln.Addr().String()
+}
+
+func dialOnce(addr string) error {
+	c, err := net.Dial("tcp", addr)
+	if err == nil {
+		c.Close()
+	}
+	return err
 }
 
 // startBrokerProcess runs `spate broker` and waits until it accepts.
@@ -70,13 +78,7 @@ func startBrokerProcess(t *testing.T, data, addr string) *exec.Cmd {
 		cmd.Process.Kill()
 		cmd.Wait()
 	})
-	waitFor(t, 20*time.Second, 20*time.Millisecond, func() error {
-		c, err := net.Dial("tcp", addr)
-		if err == nil {
-			c.Close()
-		}
-		return err
-	})
+	waitFor(t, 20*time.Second, 20*time.Millisecond, func() error { return dialOnce(addr) })
 	return cmd
 }
 
