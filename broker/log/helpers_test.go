@@ -24,6 +24,7 @@ type batchSpec struct {
 	baseSeq     int32
 	leaderEpoch int32
 	baseOffset  int64
+	tsStep      int64 // ms between records; 1 when 0
 }
 
 // tsBase is "now" for test timestamps: plain's firstTs is relative to it, so
@@ -45,16 +46,16 @@ func idem(pid int64, epoch int16, seq int32, records int) batchSpec {
 func makeBatch(t testing.TB, s batchSpec) []byte {
 	t.Helper()
 	var recs []byte
+	step := max(s.tsStep, 1)
 	for i := range s.records {
 		r := kmsg.Record{
-			TimestampDelta64: int64(i),
+			TimestampDelta64: int64(i) * step,
 			OffsetDelta:      int32(i),
 			Key:              []byte(fmt.Sprintf("k%d", i)),
 			Value:            bytes.Repeat([]byte{byte('a' + i%26)}, s.valueSize),
 		}
-		r.Length = int32(len(r.AppendTo(nil)) - 1) // placeholder to compute size
+		// kmsg encodes Length as given: encode once to measure the rest.
 		body := r.AppendTo(nil)
-		// kmsg writes Length as given; recompute it from the encoded body.
 		_, n := binary.Varint(body)
 		r.Length = int32(len(body) - n)
 		recs = r.AppendTo(recs)
@@ -77,7 +78,7 @@ func makeBatch(t testing.TB, s batchSpec) []byte {
 		Attributes:           attrs,
 		LastOffsetDelta:      int32(s.records - 1),
 		FirstTimestamp:       s.firstTs,
-		MaxTimestamp:         s.firstTs + int64(s.records-1),
+		MaxTimestamp:         s.firstTs + int64(s.records-1)*step,
 		ProducerID:           s.producerID,
 		ProducerEpoch:        s.epoch,
 		FirstSequence:        s.baseSeq,
@@ -111,7 +112,7 @@ type fakeClock struct{ now time.Time }
 
 func (c *fakeClock) Now() time.Time      { return c.now }
 func (c *fakeClock) Add(d time.Duration) { c.now = c.now.Add(d) }
-func newClock() *fakeClock               { return &fakeClock{now: time.UnixMilli(1_700_000_000_000)} }
+func newClock() *fakeClock               { return &fakeClock{now: time.UnixMilli(tsBase)} }
 func isErr(err, target error) bool       { return errors.Is(err, target) }
 func mustOpen(t testing.TB, dir string, cfg Config, opts ...Option) *Log {
 	t.Helper()

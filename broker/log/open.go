@@ -214,6 +214,7 @@ func (s *segment) readLastTimeEntry() error {
 // is truncated: it is a write the crash interrupted.
 func (l *Log) recoverActive(s *segment, trusted bool) error {
 	interval := int64(l.cfg.IndexIntervalBytes)
+	size := s.size // the file's size; resetMeta forgets it
 	from := int64(0)
 	if trusted && s.readIndexFiles(math.MaxUint32) == nil && len(s.idx) > 0 {
 		last := s.idx[len(s.idx)-1]
@@ -228,7 +229,6 @@ func (l *Log) recoverActive(s *segment, trusted bool) error {
 	} else {
 		s.resetMeta()
 	}
-	size := s.size
 	s.size = from
 	res, err := scanBatches(s.file.f, from, size, s.base, s.next, true, func(pos int64, h *BatchHeader) {
 		s.noteBatch(pos, h, interval)
