@@ -129,9 +129,8 @@
 //	encoding/json Decoder.Token              0.05M      7    3.27 GB    128M
 //
 // The hand-written scanner wins because it has no intermediate form: it
-// validates bytes in place, converts numbers and timestamps without
-// strconv or time.Parse on the hot path, and appends into buffers sized
-// for the batch. In this package, BenchmarkFromJSON against
+// validates bytes in place, reads integers and timestamps without strconv
+// or time.Parse, and appends into buffers sized for the batch. In this package, BenchmarkFromJSON against
 // BenchmarkEncodingJSONBaseline (same input, same run, best of 3):
 // GOMAXPROCS=1 1.98M vs 0.385M rows/s (5.1x); GOMAXPROCS=2 1.99M vs 0.41M
 // rows/s (4.9x: a Parse call is single-threaded, the second core only
