@@ -43,17 +43,24 @@ func (s *FileSink) CommitBatch(ctx context.Context, batchID int64, commits []jso
 		return unwritable(root, err)
 	}
 	m, err := s.batchManifest(batch, schema)
-	if err != nil {
+	if errors.Is(err, errMismatch) {
+		// The tasks already renamed their files into place; files of another
+		// schema must not stay among the committed ones.
 		removeFiles(root, batch.Files)
+	}
+	if err != nil {
 		return err
 	}
-	rewrote, err := s.writeManifest(m)
+	rewrote, replaced, err := s.writeManifest(m)
 	if err != nil {
 		return err
 	}
 	keep := make(map[string]bool, len(batch.Files))
 	for _, f := range batch.Files {
 		keep[f.Path] = true
+	}
+	if err := removeFiles(root, notIn(replaced, keep)); err != nil {
+		return err
 	}
 	if err := removeStale(root, batchID, keep); err != nil {
 		return err
@@ -110,12 +117,12 @@ func (s *FileSink) batchManifest(b logBatch, schema *arrow.Schema) (*manifest, e
 	}
 	m := &manifest{Version: formatVersion, PartitionBy: s.opts.PartitionBy, Batches: []logBatch{b}}
 	if prev != nil && !slices.Equal(prev.PartitionBy, s.opts.PartitionBy) {
-		return nil, fmt.Errorf("parquet: %s is partitioned by [%s], the query by [%s]; write to a new path to change the partitioning", root, strings.Join(prev.PartitionBy, ", "), strings.Join(s.opts.PartitionBy, ", "))
+		return nil, mismatch(fmt.Errorf("parquet: %s is partitioned by [%s], the query by [%s]; write to a new path to change the partitioning", root, strings.Join(prev.PartitionBy, ", "), strings.Join(s.opts.PartitionBy, ", ")))
 	}
 	switch {
 	case schema != nil && prevSchema != nil:
 		if err := schemaDiff(prevSchema, schema); err != nil {
-			return nil, fmt.Errorf("%w (batch %d against the files committed under %s; write to a new path to change the schema)", err, b.ID, root)
+			return nil, mismatch(fmt.Errorf("%w (batch %d against the files committed under %s; write to a new path to change the schema)", err, b.ID, root))
 		}
 		m.Schema = prev.Schema
 	case schema != nil:
@@ -128,39 +135,61 @@ func (s *FileSink) batchManifest(b logBatch, schema *arrow.Schema) (*manifest, e
 	return m, nil
 }
 
+// errMismatch marks a batch whose schema or partitioning differs from the
+// committed output.
+var errMismatch = errors.New("parquet: output does not match the committed output")
+
+type mismatchError struct{ err error }
+
+func (e mismatchError) Error() string   { return e.err.Error() }
+func (e mismatchError) Unwrap() []error { return []error{e.err, errMismatch} }
+func mismatch(err error) error          { return mismatchError{err} }
+
 // writeManifest writes N.json unless the same entry is there already. It
-// reports whether it wrote.
-func (s *FileSink) writeManifest(m *manifest) (bool, error) {
+// reports whether it wrote, and the files of the entry it replaced.
+func (s *FileSink) writeManifest(m *manifest) (wrote bool, replaced []fileEntry, err error) {
 	root, b := s.opts.Path, m.Batches[0]
 	ls, err := listLog(root)
 	if err != nil {
-		return false, err
+		return false, nil, err
 	}
 	removeLogTemps(root, ls)
 	replay, err := checkOrder(ls, b.ID)
 	if err != nil {
-		return false, fmt.Errorf("%w in %s", err, logDir(root))
+		return false, nil, fmt.Errorf("%w in %s", err, logDir(root))
 	}
 	if replay {
 		old, _, err := readManifest(root, b.ID, false)
 		if err != nil {
-			return false, err
+			return false, nil, err
 		}
 		if sameFiles(old.Batches[0].Files, b.Files) {
-			return false, nil
+			return false, nil, nil
 		}
 		if b.ID != ls.latest() {
-			return false, fmt.Errorf("parquet: batch %d is committed under %s with other files and later batches exist (up to %d); is another query writing to this path?", b.ID, root, ls.latest())
+			return false, nil, fmt.Errorf("parquet: batch %d is committed under %s with other files and later batches exist (up to %d); is another query writing to this path?", b.ID, root, ls.latest())
 		}
+		replaced = old.Batches[0].Files
 	}
 	data, err := json.Marshal(m)
 	if err != nil {
-		return false, fmt.Errorf("parquet: encode manifest of batch %d: %w", b.ID, err)
+		return false, nil, fmt.Errorf("parquet: encode manifest of batch %d: %w", b.ID, err)
 	}
 	if err := writeAtomic(manifestPath(root, b.ID, false), data); err != nil {
-		return false, unwritable(root, err)
+		return false, nil, unwritable(root, err)
 	}
-	return true, nil
+	return true, replaced, nil
+}
+
+// notIn is the entries whose path is not kept.
+func notIn(files []fileEntry, keep map[string]bool) []fileEntry {
+	var out []fileEntry
+	for _, f := range files {
+		if !keep[f.Path] {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // checkOrder says whether batch n replays a committed batch, and refuses a
@@ -213,13 +242,13 @@ func removeStale(root string, batch int64, keep map[string]bool) error {
 		if decodeStrict(data, &rec) != nil || rec.BatchID != batch {
 			continue
 		}
-		var stale []fileEntry
+		var ours []fileEntry
 		for _, f := range rec.Files {
-			if !keep[f.Path] && f.validate(batch, rec.TaskID, rec.PartitionBy) == nil {
-				stale = append(stale, f)
+			if f.validate(batch, rec.TaskID, rec.PartitionBy) == nil {
+				ours = append(ours, f)
 			}
 		}
-		if err := removeFiles(root, stale); err != nil {
+		if err := removeFiles(root, notIn(ours, keep)); err != nil {
 			return err
 		}
 	}

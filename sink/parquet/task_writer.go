@@ -88,11 +88,22 @@ func writerProps(o *Options, mem memory.Allocator) (*parquet.WriterProperties, p
 	for _, c := range o.Dictionary {
 		opts = append(opts, parquet.WithDictionaryFor(c, true))
 	}
+	if o.MaxFileBytes > 0 {
+		opts = append(opts, parquet.WithDataPageSize(dataPageSize(o.MaxFileBytes)))
+	}
 	aopts := []pqarrow.WriterOption{pqarrow.WithAllocator(mem)}
 	if !o.OmitArrowSchema {
 		aopts = append(aopts, pqarrow.WithStoreSchema())
 	}
 	return parquet.NewWriterProperties(opts...), pqarrow.NewArrowWriterProperties(aopts...)
+}
+
+// dataPageSize shrinks data pages for small MaxFileBytes: the size check
+// sees a column's bytes when the encoder finishes a page, so pages of at
+// most 1/64 of the limit keep the check close to the file's real size.
+// From 64 MiB up it is Parquet's default, 1 MiB.
+func dataPageSize(maxFileBytes int64) int64 {
+	return min(max(maxFileBytes/64, 16<<10), 1<<20)
 }
 
 // Write sends each row of rec to its partition folder's file.
