@@ -88,7 +88,7 @@ func describeBrokerConfigs(cfg Config, names []string) []kmsg.DescribeConfigsRes
 		"group.min.session.timeout.ms":     strconv.FormatInt(cfg.GroupMinSessionTimeout.Milliseconds(), 10),
 		"group.max.session.timeout.ms":     strconv.FormatInt(cfg.GroupMaxSessionTimeout.Milliseconds(), 10),
 		"log.segment.bytes":                strconv.FormatInt(cfg.SegmentBytes, 10),
-		"log.retention.ms":                 strconv.FormatInt(cfg.RetentionMs.Milliseconds(), 10),
+		"log.retention.ms":                 strconv.FormatInt(cfg.RetentionAge.Milliseconds(), 10),
 		"log.retention.bytes":              strconv.FormatInt(cfg.RetentionBytes, 10),
 	}
 	var out []kmsg.DescribeConfigsResponseResourceConfig

@@ -56,14 +56,14 @@ type Config struct {
 	GroupMinSessionTimeout time.Duration
 	GroupMaxSessionTimeout time.Duration
 
-	// SegmentBytes, SegmentMs, RetentionMs, RetentionBytes, FlushMessages and
+	// SegmentBytes, SegmentAge, RetentionAge, RetentionBytes, FlushMessages and
 	// FlushInterval are the log defaults of topics that do not override
 	// them (segment.bytes 1 GiB, segment.ms 7d, retention.ms 7d,
 	// retention.bytes -1 unlimited, flush.messages and flush.ms: leave
 	// flushing to the OS, fsync on roll and close).
 	SegmentBytes   int64
-	SegmentMs      time.Duration
-	RetentionMs    time.Duration
+	SegmentAge     time.Duration
+	RetentionAge   time.Duration
 	RetentionBytes int64
 	FlushMessages  int64
 	FlushInterval  time.Duration
@@ -126,11 +126,11 @@ func (c Config) withDefaults() Config {
 	if c.SegmentBytes == 0 {
 		c.SegmentBytes = 1 << 30
 	}
-	if c.SegmentMs == 0 {
-		c.SegmentMs = 7 * 24 * time.Hour
+	if c.SegmentAge == 0 {
+		c.SegmentAge = 7 * 24 * time.Hour
 	}
-	if c.RetentionMs == 0 {
-		c.RetentionMs = 7 * 24 * time.Hour
+	if c.RetentionAge == 0 {
+		c.RetentionAge = 7 * 24 * time.Hour
 	}
 	if c.RetentionBytes == 0 {
 		c.RetentionBytes = -1

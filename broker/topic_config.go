@@ -76,10 +76,10 @@ func (c Config) topicConfigDefaults() map[string]string {
 	return map[string]string{
 		"cleanup.policy":         "delete",
 		"compression.type":       "producer",
-		"retention.ms":           i64(c.RetentionMs.Milliseconds()),
+		"retention.ms":           i64(c.RetentionAge.Milliseconds()),
 		"retention.bytes":        i64(c.RetentionBytes),
 		"segment.bytes":          i64(c.SegmentBytes),
-		"segment.ms":             i64(c.SegmentMs.Milliseconds()),
+		"segment.ms":             i64(c.SegmentAge.Milliseconds()),
 		"max.message.bytes":      i64(defaultMaxMessageBytes),
 		"message.timestamp.type": "CreateTime",
 		"min.insync.replicas":    "1",
