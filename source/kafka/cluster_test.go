@@ -13,26 +13,55 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/spate-io/spate/broker"
+	"github.com/spate-io/spate/broker/brokertest"
 	"github.com/spate-io/spate/engine/batch"
 )
 
-// testKafka is a broker on 127.0.0.1 with a producing and admin client.
+// testKafka is a broker on 127.0.0.1 with a producing and admin client:
+// spate's own broker, or franz-go's kfake as a second, independent Kafka
+// for what spate's broker does not implement (DeleteRecords, transactions,
+// compaction).
 type testKafka struct {
+	name  string
 	addrs []string
 	cl    *kgo.Client
 	adm   *kadm.Client
-	fake  *kfake.Cluster
+	fake  *kfake.Cluster // nil on spate's broker
+	stop  func()         // stops the broker (idempotent)
 }
 
-// newTestKafka starts an in-process broker on a free port.
+// newTestKafka starts spate's broker in-process on a free port. Retention
+// runs every 50ms, so tests can age data out.
 func newTestKafka(t testing.TB) *testKafka {
+	t.Helper()
+	b := brokertest.StartBroker(t, func(c *broker.Config) {
+		c.RetentionCheckInterval = 50 * time.Millisecond
+	})
+	return newTestClients(t, "spate", []string{b.Addr()}, nil, func() { b.Close() })
+}
+
+// newFakeKafka starts franz-go's kfake in-process on a free port.
+func newFakeKafka(t testing.TB) *testKafka {
 	t.Helper()
 	fake, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.Ports(0))
 	if err != nil {
 		t.Fatalf("start kfake: %v", err)
 	}
 	t.Cleanup(fake.Close)
-	k := &testKafka{addrs: fake.ListenAddrs(), fake: fake}
+	return newTestClients(t, "kfake", fake.ListenAddrs(), fake, fake.Close)
+}
+
+// eachKafka runs fn against spate's broker and against kfake.
+func eachKafka(t *testing.T, fn func(t *testing.T, k *testKafka)) {
+	t.Run("spate", func(t *testing.T) { fn(t, newTestKafka(t)) })
+	t.Run("kfake", func(t *testing.T) { fn(t, newFakeKafka(t)) })
+}
+
+func newTestClients(t testing.TB, name string, addrs []string, fake *kfake.Cluster, stop func()) *testKafka {
+	t.Helper()
+	k := &testKafka{name: name, addrs: addrs, fake: fake, stop: stop}
+	var err error
 	k.cl, err = kgo.NewClient(
 		kgo.SeedBrokers(k.addrs...),
 		kgo.RecordPartitioner(kgo.ManualPartitioner()),

@@ -20,30 +20,31 @@ import (
 )
 
 func TestReadRangeExactBoundaries(t *testing.T) {
-	k := newTestKafka(t)
-	k.createTopic(t, "clicks", 2, nil)
-	k.produceN(t, "clicks", 1, 0, 1000, 20)
-	src := Subscribe("clicks").Brokers(k.addrs...)
+	eachKafka(t, func(t *testing.T, k *testKafka) {
+		k.createTopic(t, "clicks", 2, nil)
+		k.produceN(t, "clicks", 1, 0, 1000, 20)
+		src := Subscribe("clicks").Brokers(k.addrs...)
 
-	for _, rg := range [][2]int64{{0, 1}, {0, 10}, {500, 501}, {499, 733}, {990, 1000}, {999, 1000}, {0, 1000}, {10, 10}, {1000, 1000}} {
-		t.Run(fmt.Sprintf("%d-%d", rg[0], rg[1]), func(t *testing.T) {
-			rows, _, err := readRange(t, src, batch.Range{Topic: "clicks", Partition: 1, From: rg[0], Until: rg[1]})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got, want := offsetsOf(rows), span(rg[0], rg[1]); !slices.Equal(got, want) {
-				t.Fatalf("offsets %v, want %v", brief(got), brief(want))
-			}
-			for _, r := range rows {
-				if want := testValue(int(r.Offset), 20); !bytes.Equal(r.Value, want) || string(r.Key) != fmt.Sprintf("k%d", r.Offset) {
-					t.Fatalf("offset %d: key %q value %q, want k%d %q", r.Offset, r.Key, r.Value, r.Offset, want)
+		for _, rg := range [][2]int64{{0, 1}, {0, 10}, {500, 501}, {499, 733}, {990, 1000}, {999, 1000}, {0, 1000}, {10, 10}, {1000, 1000}} {
+			t.Run(fmt.Sprintf("%d-%d", rg[0], rg[1]), func(t *testing.T) {
+				rows, _, err := readRange(t, src, batch.Range{Topic: "clicks", Partition: 1, From: rg[0], Until: rg[1]})
+				if err != nil {
+					t.Fatal(err)
 				}
-				if r.Topic != "clicks" || r.Partition != 1 || r.TSType != 0 || r.Timestamp <= 0 {
-					t.Fatalf("offset %d: row %+v", r.Offset, r)
+				if got, want := offsetsOf(rows), span(rg[0], rg[1]); !slices.Equal(got, want) {
+					t.Fatalf("offsets %v, want %v", brief(got), brief(want))
 				}
-			}
-		})
-	}
+				for _, r := range rows {
+					if want := testValue(int(r.Offset), 20); !bytes.Equal(r.Value, want) || string(r.Key) != fmt.Sprintf("k%d", r.Offset) {
+						t.Fatalf("offset %d: key %q value %q, want k%d %q", r.Offset, r.Key, r.Value, r.Offset, want)
+					}
+					if r.Topic != "clicks" || r.Partition != 1 || r.TSType != 0 || r.Timestamp <= 0 {
+						t.Fatalf("offset %d: row %+v", r.Offset, r)
+					}
+				}
+			})
+		}
+	})
 }
 
 func brief(o []int64) string {
@@ -91,39 +92,40 @@ func TestReadRangeAcrossManyFetchesAndRecords(t *testing.T) {
 }
 
 func TestReadRangeHeadersAndNulls(t *testing.T) {
-	k := newTestKafka(t)
-	k.createTopic(t, "h", 1, nil)
-	at := time.UnixMilli(1_700_000_000_123)
-	k.produce(t, k.cl,
-		&kgo.Record{Topic: "h", Key: []byte("a"), Value: []byte("1"), Timestamp: at, Headers: []kgo.RecordHeader{{Key: "trace", Value: []byte("t1")}, {Key: "empty", Value: nil}}},
-		&kgo.Record{Topic: "h", Key: nil, Value: nil, Timestamp: at.Add(time.Second)},
-		&kgo.Record{Topic: "h", Key: []byte{}, Value: []byte{}, Timestamp: at, Headers: []kgo.RecordHeader{{Key: "x", Value: []byte{}}}},
-	)
-	rg := batch.Range{Topic: "h", Partition: 0, From: 0, Until: 3}
+	eachKafka(t, func(t *testing.T, k *testKafka) {
+		k.createTopic(t, "h", 1, nil)
+		at := time.UnixMilli(1_700_000_000_123)
+		k.produce(t, k.cl,
+			&kgo.Record{Topic: "h", Key: []byte("a"), Value: []byte("1"), Timestamp: at, Headers: []kgo.RecordHeader{{Key: "trace", Value: []byte("t1")}, {Key: "empty", Value: nil}}},
+			&kgo.Record{Topic: "h", Key: nil, Value: nil, Timestamp: at.Add(time.Second)},
+			&kgo.Record{Topic: "h", Key: []byte{}, Value: []byte{}, Timestamp: at, Headers: []kgo.RecordHeader{{Key: "x", Value: []byte{}}}},
+		)
+		rg := batch.Range{Topic: "h", Partition: 0, From: 0, Until: 3}
 
-	rows, _, err := readRange(t, Subscribe("h").Brokers(k.addrs...).IncludeHeaders(true), rg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []row{
-		{Key: []byte("a"), Value: []byte("1"), Topic: "h", Offset: 0, Timestamp: at.UnixMilli(), Headers: []kgo.RecordHeader{{Key: "trace", Value: []byte("t1")}, {Key: "empty"}}},
-		{Topic: "h", Offset: 1, Timestamp: at.UnixMilli() + 1000},
-		{Key: []byte{}, Value: []byte{}, Topic: "h", Offset: 2, Timestamp: at.UnixMilli(), Headers: []kgo.RecordHeader{{Key: "x", Value: []byte{}}}},
-	}
-	if d := diffRows(rows, want); d != "" {
-		t.Fatal(d)
-	}
+		rows, _, err := readRange(t, Subscribe("h").Brokers(k.addrs...).IncludeHeaders(true), rg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []row{
+			{Key: []byte("a"), Value: []byte("1"), Topic: "h", Offset: 0, Timestamp: at.UnixMilli(), Headers: []kgo.RecordHeader{{Key: "trace", Value: []byte("t1")}, {Key: "empty"}}},
+			{Topic: "h", Offset: 1, Timestamp: at.UnixMilli() + 1000},
+			{Key: []byte{}, Value: []byte{}, Topic: "h", Offset: 2, Timestamp: at.UnixMilli(), Headers: []kgo.RecordHeader{{Key: "x", Value: []byte{}}}},
+		}
+		if d := diffRows(rows, want); d != "" {
+			t.Fatal(d)
+		}
 
-	rows, _, err = readRange(t, Subscribe("h").Brokers(k.addrs...), rg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range want {
-		want[i].Headers = nil
-	}
-	if d := diffRows(rows, want); d != "" {
-		t.Fatal("without headers: " + d)
-	}
+		rows, _, err = readRange(t, Subscribe("h").Brokers(k.addrs...), rg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range want {
+			want[i].Headers = nil
+		}
+		if d := diffRows(rows, want); d != "" {
+			t.Fatal("without headers: " + d)
+		}
+	})
 }
 
 // diffRows says how got differs from want, telling nil from empty bytes.
@@ -149,47 +151,48 @@ func diffRows(got, want []row) string {
 func sameBytes(a, b []byte) bool { return (a == nil) == (b == nil) && bytes.Equal(a, b) }
 
 func TestReadRangeCompressedBatches(t *testing.T) {
-	k := newTestKafka(t)
-	codecs := map[string]kgo.CompressionCodec{
-		"gzip": kgo.GzipCompression(), "snappy": kgo.SnappyCompression(),
-		"lz4": kgo.Lz4Compression(), "zstd": kgo.ZstdCompression(),
-	}
-	for name, codec := range codecs {
-		t.Run(name, func(t *testing.T) {
-			topic := "z-" + name
-			k.createTopic(t, topic, 1, nil)
-			prod, err := kgo.NewClient(kgo.SeedBrokers(k.addrs...), kgo.ProducerBatchCompression(codec), kgo.ProducerLinger(50*time.Millisecond))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer prod.Close()
-			var recs []*kgo.Record
-			for i := range 500 {
-				recs = append(recs, &kgo.Record{Topic: topic, Key: fmt.Appendf(nil, "k%d", i), Value: testValue(i, 300)})
-			}
-			k.produce(t, prod, recs...)
-			src := Subscribe(topic).Brokers(k.addrs...)
-			// Ranges start and end inside compressed batches.
-			for _, rg := range [][2]int64{{0, 500}, {3, 4}, {123, 377}} {
-				rows, _, err := readRange(t, src, batch.Range{Topic: topic, From: rg[0], Until: rg[1]})
+	eachKafka(t, func(t *testing.T, k *testKafka) {
+		codecs := map[string]kgo.CompressionCodec{
+			"gzip": kgo.GzipCompression(), "snappy": kgo.SnappyCompression(),
+			"lz4": kgo.Lz4Compression(), "zstd": kgo.ZstdCompression(),
+		}
+		for name, codec := range codecs {
+			t.Run(name, func(t *testing.T) {
+				topic := "z-" + name
+				k.createTopic(t, topic, 1, nil)
+				prod, err := kgo.NewClient(kgo.SeedBrokers(k.addrs...), kgo.ProducerBatchCompression(codec), kgo.ProducerLinger(50*time.Millisecond))
 				if err != nil {
 					t.Fatal(err)
 				}
-				if got, want := offsetsOf(rows), span(rg[0], rg[1]); !slices.Equal(got, want) {
-					t.Fatalf("%v: offsets %v, want %v", rg, brief(got), brief(want))
+				defer prod.Close()
+				var recs []*kgo.Record
+				for i := range 500 {
+					recs = append(recs, &kgo.Record{Topic: topic, Key: fmt.Appendf(nil, "k%d", i), Value: testValue(i, 300)})
 				}
-				for _, r := range rows {
-					if !bytes.Equal(r.Value, testValue(int(r.Offset), 300)) {
-						t.Fatalf("offset %d: wrong value", r.Offset)
+				k.produce(t, prod, recs...)
+				src := Subscribe(topic).Brokers(k.addrs...)
+				// Ranges start and end inside compressed batches.
+				for _, rg := range [][2]int64{{0, 500}, {3, 4}, {123, 377}} {
+					rows, _, err := readRange(t, src, batch.Range{Topic: topic, From: rg[0], Until: rg[1]})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if got, want := offsetsOf(rows), span(rg[0], rg[1]); !slices.Equal(got, want) {
+						t.Fatalf("%v: offsets %v, want %v", rg, brief(got), brief(want))
+					}
+					for _, r := range rows {
+						if !bytes.Equal(r.Value, testValue(int(r.Offset), 300)) {
+							t.Fatalf("offset %d: wrong value", r.Offset)
+						}
 					}
 				}
-			}
-		})
-	}
+			})
+		}
+	})
 }
 
 func TestReadRangeEndsOnTransactionMarkers(t *testing.T) {
-	k := newTestKafka(t)
+	k := newFakeKafka(t) // spate's broker has no transactions yet
 	k.createTopic(t, "tx", 1, nil)
 	prod, err := kgo.NewClient(kgo.SeedBrokers(k.addrs...), kgo.TransactionalID("tx-test"))
 	if err != nil {
@@ -249,7 +252,7 @@ func TestReadRangeEndsOnTransactionMarkers(t *testing.T) {
 }
 
 func TestReadRangeCompactedGaps(t *testing.T) {
-	k := newTestKafka(t)
+	k := newFakeKafka(t) // spate's broker does not compact yet
 	compact := "compact"
 	k.createTopic(t, "table", 1, map[string]*string{"cleanup.policy": &compact})
 	// One record per batch. Offset 0 has a key of its own and stays; the
@@ -276,7 +279,7 @@ func TestReadRangeCompactedGaps(t *testing.T) {
 }
 
 func TestReadRangeDataLoss(t *testing.T) {
-	k := newTestKafka(t)
+	k := newFakeKafka(t) // spate's broker has no DeleteRecords; see TestReadRangeDataLossByRetention
 	k.createTopic(t, "ret", 1, nil)
 	k.produceN(t, "ret", 0, 0, 100, 10)
 	deleteBefore(t, k, "ret", 0, 50)
@@ -463,26 +466,27 @@ func TestReadRangeRejectsForeignRanges(t *testing.T) {
 }
 
 func TestReadRangeDeletedTopic(t *testing.T) {
-	k := newTestKafka(t)
-	k.createTopic(t, "doomed", 1, nil)
-	k.produceN(t, "doomed", 0, 0, 10, 10)
-	src := Subscribe("doomed").Brokers(k.addrs...)
-	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-	defer mem.AssertSize(t, 0)
-	r, err := src.OpenReaderWithAllocator(ctxT(t), mem)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	if _, _, err := collect(ctxT(t), r, batch.Range{Topic: "doomed", From: 0, Until: 5}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := k.adm.DeleteTopic(ctxT(t), "doomed"); err != nil {
-		t.Fatal(err)
-	}
-	_, _, err = collect(ctxT(t), r, batch.Range{Topic: "doomed", From: 5, Until: 10})
-	var lost *DataLossError
-	if !errors.As(err, &lost) || lost.From != 5 || lost.Until != 10 || !strings.Contains(err.Error(), "deleted") {
-		t.Fatalf("err %v, want data loss of doomed-0 [5,10) naming the deletion", err)
-	}
+	eachKafka(t, func(t *testing.T, k *testKafka) {
+		k.createTopic(t, "doomed", 1, nil)
+		k.produceN(t, "doomed", 0, 0, 10, 10)
+		src := Subscribe("doomed").Brokers(k.addrs...)
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		defer mem.AssertSize(t, 0)
+		r, err := src.OpenReaderWithAllocator(ctxT(t), mem)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		if _, _, err := collect(ctxT(t), r, batch.Range{Topic: "doomed", From: 0, Until: 5}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := k.adm.DeleteTopic(ctxT(t), "doomed"); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = collect(ctxT(t), r, batch.Range{Topic: "doomed", From: 5, Until: 10})
+		var lost *DataLossError
+		if !errors.As(err, &lost) || lost.From != 5 || lost.Until != 10 || !strings.Contains(err.Error(), "deleted") {
+			t.Fatalf("err %v, want data loss of doomed-0 [5,10) naming the deletion", err)
+		}
+	})
 }
