@@ -2,6 +2,8 @@ package cluster
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -36,6 +38,8 @@ type Controller struct {
 	fsm     *fsm
 	members *members
 	ml      *memberlist.Memberlist
+	// incarnation is this run's, gossiped and registered.
+	incarnation uint64
 
 	kickCh    chan struct{}
 	done      chan struct{}
@@ -107,7 +111,8 @@ func Start(cfg Config) (c *Controller, err error) {
 			return nil, fmt.Errorf("cluster: bootstrapping raft: %w", err)
 		}
 	}
-	meta := nodeMeta{ID: cfg.NodeID, Kafka: cfg.KafkaAddr, Raft: advertise.String(), Rack: cfg.Rack, Voter: !cfg.NonVoter}
+	c.incarnation = newIncarnation()
+	meta := nodeMeta{ID: cfg.NodeID, Kafka: cfg.KafkaAddr, Raft: advertise.String(), Rack: cfg.Rack, Voter: !cfg.NonVoter, Incarnation: c.incarnation}
 	if c.ml, err = startMemberlist(cfg, meta, c.members); err != nil {
 		return nil, err
 	}
@@ -158,11 +163,18 @@ func (c *Controller) joinLoop() {
 	}
 }
 
-// registered reports whether the metadata holds this node, unfenced, at
-// the raft address it listens on now.
+// registered reports whether the metadata holds this run of this node,
+// unfenced. Metadata replayed from the node's own log after a restart
+// names an earlier incarnation, so it never counts.
 func (c *Controller) registered() bool {
 	b, ok := c.Metadata().Brokers[c.cfg.NodeID]
-	return ok && !b.Fenced && b.RaftAddr == c.RaftAddr()
+	return ok && !b.Fenced && b.Incarnation == c.incarnation
+}
+
+func newIncarnation() uint64 {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return binary.BigEndian.Uint64(b[:]) | 1 // never 0, the "unknown" of old registrations
 }
 
 // kick asks the run loop for a reconcile soon.
@@ -416,13 +428,15 @@ func (c *Controller) RaftAddr() string { return c.mux.Addr().String() }
 // GossipAddr is the memberlist address, to give other nodes as a seed.
 func (c *Controller) GossipAddr() string { return c.ml.LocalNode().Address() }
 
-// WaitReady waits until a controller is elected and this broker is
-// registered and unfenced in this node's metadata: the point from which
-// it can serve.
+// WaitReady waits until this run of the broker is registered and
+// unfenced in this node's metadata, which the controller does once it
+// sees the node alive: the point from which it can serve. (After a
+// restart the metadata replayed from disk still shows the previous run;
+// that does not count.)
 func (c *Controller) WaitReady(ctx context.Context) error {
 	for {
-		s, ch := c.Watch()
-		if b, ok := s.Brokers[c.cfg.NodeID]; ok && !b.Fenced && c.ControllerID() >= 0 {
+		_, ch := c.Watch()
+		if c.registered() && c.ControllerID() >= 0 {
 			return nil
 		}
 		select {

@@ -45,7 +45,7 @@ func startNode(t *testing.T, n *testNode, seeds ...string) {
 	t.Helper()
 	c, err := Start(Config{
 		NodeID: n.id, DataDir: n.dir, KafkaAddr: fmt.Sprintf("127.0.0.1:%d", 19000+n.id), NonVoter: n.nonVoter,
-		Seeds: seeds, Logger: testLogger(t).With("test_node", n.id),
+		Seeds: seeds, Logger: testLogger(t).With("test_node", n.id), LeaderImbalanceCheckInterval: 300 * time.Millisecond,
 	})
 	if err != nil {
 		t.Fatalf("starting node %d: %v", n.id, err)
@@ -229,6 +229,21 @@ func TestClusterFailoverAndRestart(t *testing.T) {
 		return nil
 	})
 
+	// Its partition leaders bring it back into their ISRs (AlterPartition,
+	// as the replication path will), and the automatic leader rebalance
+	// gives it back the partitions it prefers.
+	start = time.Now()
+	rejoinISRs(t, victim, victim.id)
+	waitFor(t, 10*time.Second, 20*time.Millisecond, func() error {
+		for i, p := range victim.c.Metadata().Topics["clicks"].Partitions {
+			if p.PreferredLeader() == victim.id && p.Leader != victim.id {
+				return fmt.Errorf("partition %d is led by %d, not its preferred leader %d", i, p.Leader, victim.id)
+			}
+		}
+		return nil
+	})
+	t.Logf("broker %d back in the ISRs and leading its preferred partitions in %v", victim.id, time.Since(start))
+
 	// The controller dies: another voter takes over and moves its
 	// partitions.
 	before = partitionsLedBy(ctrl.c.Metadata(), "clicks", ctrl.id)
@@ -256,6 +271,10 @@ func TestClusterFailoverAndRestart(t *testing.T) {
 	t.Logf("broker %d restarted and ready in %v", old.id, time.Since(start))
 	want := next.c.Metadata().Topics["clicks"]
 	start = time.Now()
+	for _, n := range live() {
+		// raft refuses while a configuration change is being applied.
+		waitFor(t, 10*time.Second, 20*time.Millisecond, func() error { return n.c.raft.Snapshot().Error() })
+	}
 	for _, n := range live() {
 		if err := n.c.Close(); err != nil {
 			t.Fatalf("closing node %d: %v", n.id, err)
@@ -288,4 +307,29 @@ func TestClusterFailoverAndRestart(t *testing.T) {
 			return nil
 		})
 	}
+}
+
+// rejoinISRs adds broker id back to the ISR of every partition of clicks
+// that has it as a replica, sending AlterPartition for the leader as the
+// leader's Tracker would once the follower caught up.
+func rejoinISRs(t *testing.T, via *testNode, id int32) {
+	t.Helper()
+	waitFor(t, 10*time.Second, 20*time.Millisecond, func() error {
+		for i, p := range via.c.Metadata().Topics["clicks"].Partitions {
+			if p.InISR(id) || !slices.Contains(p.Replicas, id) || p.Leader == NoLeader {
+				continue
+			}
+			_, err := via.c.Apply(ctxFor(t, 5*time.Second), &AlterPartition{Topic: "clicks", Partition: int32(i), BrokerID: p.Leader,
+				LeaderEpoch: p.LeaderEpoch, PartitionEpoch: p.PartitionEpoch, ISR: append(slices.Clone(p.ISR), id)})
+			if err != nil {
+				return err // stale epochs after a concurrent change: look again
+			}
+		}
+		for i, p := range via.c.Metadata().Topics["clicks"].Partitions {
+			if slices.Contains(p.Replicas, id) && !p.InISR(id) {
+				return fmt.Errorf("partition %d ISR %v lacks %d", i, p.ISR, id)
+			}
+		}
+		return nil
+	})
 }

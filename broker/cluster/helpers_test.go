@@ -1,8 +1,10 @@
 package cluster
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -69,3 +71,16 @@ func waitFor(t *testing.T, timeout, interval time.Duration, fn func() error) {
 		time.Sleep(interval)
 	}
 }
+
+// captureHandler records "LEVEL message" of every record.
+type captureHandler struct{ out *[]string }
+
+func (h *captureHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h *captureHandler) Handle(_ context.Context, r slog.Record) error {
+	*h.out = append(*h.out, r.Level.String()+" "+r.Message)
+	return nil
+}
+func (h *captureHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h *captureHandler) WithGroup(string) slog.Handler      { return h }
+
+func slogNew(h slog.Handler) *slog.Logger { return slog.New(h) }

@@ -21,6 +21,8 @@ type nodeMeta struct {
 	Raft  string `json:"raft"`
 	Rack  string `json:"rack,omitempty"`
 	Voter bool   `json:"voter"`
+	// Incarnation is random per process start.
+	Incarnation uint64 `json:"inc"`
 }
 
 // member is what this node knows of another through memberlist.
@@ -55,7 +57,8 @@ func (m *members) fromNode(n *memberlist.Node) (Broker, bool) {
 		m.log.Warn("cluster: ignoring a gossip member with unreadable metadata (is another product on this gossip port?)", "node", n.Name, "addr", n.Address())
 		return Broker{}, false
 	}
-	return Broker{ID: meta.ID, KafkaAddr: meta.Kafka, RaftAddr: meta.Raft, GossipAddr: n.Address(), Rack: meta.Rack, ControllerEligible: meta.Voter}, true
+	return Broker{ID: meta.ID, KafkaAddr: meta.Kafka, RaftAddr: meta.Raft, GossipAddr: n.Address(), Rack: meta.Rack,
+		ControllerEligible: meta.Voter, Incarnation: meta.Incarnation}, true
 }
 
 func (m *members) set(n *memberlist.Node, alive bool) {

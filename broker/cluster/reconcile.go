@@ -31,7 +31,10 @@ type reconcilePlan struct {
 // planReconcile brings the metadata and the raft configuration in line
 // with membership, deterministically (brokers in id order):
 //   - an alive member that is unregistered or registered with other
-//     addresses is registered; a fenced one is unfenced;
+//     addresses is registered; a fenced one is unfenced; one registered
+//     unfenced with an earlier incarnation (it restarted before anyone
+//     noticed) is fenced first, so that it gives up its leaderships and
+//     ISR places until it has caught up;
 //   - an unfenced broker memberlist reports dead or gone is fenced, and one
 //     memberlist has never reported is fenced after FenceGrace;
 //   - an alive member missing from raft, or there at another address, is
@@ -53,10 +56,14 @@ func planReconcile(in reconcileInput) reconcilePlan {
 		b, registered := in.State.Brokers[id]
 		switch {
 		case seen && m.Alive:
+			restarted := registered && !b.Fenced && b.Incarnation != m.Broker.Incarnation
+			if restarted {
+				plan.Commands = append(plan.Commands, &FenceBroker{ID: id})
+			}
 			if !registered || !sameRegistration(b, &m.Broker) {
 				plan.Commands = append(plan.Commands, &RegisterBroker{Broker: m.Broker})
 			}
-			if registered && b.Fenced {
+			if registered && (b.Fenced || restarted) {
 				plan.Commands = append(plan.Commands, &UnfenceBroker{ID: id})
 			}
 			plan.addRaft(in.Raft, m.Broker)
@@ -93,7 +100,7 @@ func (p *reconcilePlan) addRaft(cfg []raft.Server, b Broker) {
 
 func sameRegistration(a, b *Broker) bool {
 	return a.KafkaAddr == b.KafkaAddr && a.RaftAddr == b.RaftAddr && a.GossipAddr == b.GossipAddr &&
-		a.Rack == b.Rack && a.ControllerEligible == b.ControllerEligible
+		a.Rack == b.Rack && a.ControllerEligible == b.ControllerEligible && a.Incarnation == b.Incarnation
 }
 
 func raftID(id int32) raft.ServerID { return raft.ServerID(strconv.Itoa(int(id))) }

@@ -42,6 +42,11 @@ type Broker struct {
 	// ControllerEligible brokers are raft voters; the others follow the
 	// metadata as raft non-voters.
 	ControllerEligible bool `json:"controllerEligible,omitempty"`
+	// Incarnation identifies one run of the broker process (random per
+	// start). A broker that comes back with a new incarnation is fenced
+	// before it is unfenced, so it leads nothing until it has caught up
+	// again, whatever it lost in the crash (Kafka's broker epoch).
+	Incarnation uint64 `json:"incarnation,omitempty"`
 	// Fenced brokers are considered dead: they lead nothing and are out of
 	// every ISR they could leave.
 	Fenced bool `json:"fenced,omitempty"`
