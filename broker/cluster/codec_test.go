@@ -141,3 +141,29 @@ func FuzzApply(f *testing.F) {
 		}
 	})
 }
+
+// TestCloneSharing: the published copy shares unchanged topics, copies
+// changed ones, and equals a full copy.
+func TestCloneSharing(t *testing.T) {
+	s := stateWith(t, 3)
+	topicWith(t, s, "a", []int32{1, 2})
+	topicWith(t, s, "b", []int32{2, 3})
+	prev := s.Clone()
+	mustApply(t, s, &FenceBroker{ID: 3})
+	next := s.cloneSharing(prev)
+	if next.Topics["a"] != prev.Topics["a"] {
+		t.Fatal("unchanged topic a was copied")
+	}
+	if next.Topics["b"] == prev.Topics["b"] || next.Topics["b"] == s.Topics["b"] {
+		t.Fatal("changed topic b shares memory")
+	}
+	full, _ := EncodeState(s.Clone())
+	shared, _ := EncodeState(next)
+	if !bytes.Equal(full, shared) {
+		t.Fatalf("shared copy differs:\n%s\n%s", full, shared)
+	}
+	mustApply(t, s, &AlterConfigs{Topic: "a", Set: map[string]string{"x": "1"}})
+	if next2 := s.cloneSharing(next); next2.Topics["a"] == next.Topics["a"] {
+		t.Fatal("a config change was not published")
+	}
+}

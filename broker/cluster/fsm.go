@@ -71,7 +71,7 @@ func (f *fsm) applyOne(l *raft.Log) applyResult {
 }
 
 func (f *fsm) publishLocked() {
-	f.view = f.state.Clone()
+	f.view = f.state.cloneSharing(f.view)
 	close(f.changed)
 	f.changed = make(chan struct{})
 }

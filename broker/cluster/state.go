@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -183,6 +184,45 @@ func (s *State) Clone() *State {
 		c.byID[t.ID] = name
 	}
 	return c
+}
+
+// cloneSharing returns a deep copy of s that reuses, from prev (an earlier
+// copy that nobody modifies), every topic whose content is unchanged, so
+// that publishing after a change to one partition copies one topic, not
+// the cluster. Unchanged is decided by comparing content, so no mutation
+// can be missed.
+func (s *State) cloneSharing(prev *State) *State {
+	c := &State{
+		Brokers: make(map[int32]*Broker, len(s.Brokers)),
+		Topics:  make(map[string]*Topic, len(s.Topics)),
+		Index:   s.Index,
+		byID:    make(map[TopicID]string, len(s.Topics)),
+	}
+	for id, b := range s.Brokers {
+		bc := *b
+		c.Brokers[id] = &bc
+	}
+	for name, t := range s.Topics {
+		if old, ok := prev.Topics[name]; ok && topicEqual(old, t) {
+			c.Topics[name] = old
+		} else {
+			c.Topics[name] = t.clone()
+		}
+		c.byID[t.ID] = name
+	}
+	return c
+}
+
+func topicEqual(a, b *Topic) bool {
+	if a.ID != b.ID || a.Name != b.Name || !maps.Equal(a.Configs, b.Configs) || len(a.Partitions) != len(b.Partitions) {
+		return false
+	}
+	for i, p := range a.Partitions {
+		if q := b.Partitions[i]; !samePartition(p, q) || p.PartitionEpoch != q.PartitionEpoch {
+			return false
+		}
+	}
+	return true
 }
 
 // reindex rebuilds the derived maps, after decoding.
