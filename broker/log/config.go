@@ -83,6 +83,31 @@ func DefaultConfig() Config {
 	return Config{}.withDefaults()
 }
 
+// Over returns c with its zero fields taken from base: a topic's overrides
+// over the broker's defaults.
+func (c Config) Over(base Config) Config {
+	pick := func(v, b int64) int64 {
+		if v == 0 {
+			return b
+		}
+		return v
+	}
+	c.SegmentBytes = pick(c.SegmentBytes, base.SegmentBytes)
+	c.SegmentMs = pick(c.SegmentMs, base.SegmentMs)
+	c.RetentionMs = pick(c.RetentionMs, base.RetentionMs)
+	c.RetentionBytes = pick(c.RetentionBytes, base.RetentionBytes)
+	c.MaxMessageBytes = int32(pick(int64(c.MaxMessageBytes), int64(base.MaxMessageBytes)))
+	c.IndexIntervalBytes = int32(pick(int64(c.IndexIntervalBytes), int64(base.IndexIntervalBytes)))
+	c.MaxIndexEntries = int32(pick(int64(c.MaxIndexEntries), int64(base.MaxIndexEntries)))
+	c.FlushMessages = pick(c.FlushMessages, base.FlushMessages)
+	c.FlushInterval = time.Duration(pick(int64(c.FlushInterval), int64(base.FlushInterval)))
+	if c.TimestampType == CreateTime {
+		c.TimestampType = base.TimestampType
+	}
+	c.ProducerIDExpirationMs = pick(c.ProducerIDExpirationMs, base.ProducerIDExpirationMs)
+	return c
+}
+
 // withDefaults fills zero fields with their defaults.
 func (c Config) withDefaults() Config {
 	if c.SegmentBytes == 0 {

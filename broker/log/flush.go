@@ -30,7 +30,7 @@ func (l *Log) maybeFlush() error {
 // caller holds appendMu.
 func (l *Log) flushActive() error {
 	seg := l.active()
-	if err := seg.file.f.Sync(); err != nil {
+	if err := fsync(seg.file.f); err != nil {
 		return fmt.Errorf("log: fsync %s: %w", seg.path(logSuffix), err)
 	}
 	if err := seg.writeIndexTail(); err != nil {
@@ -62,7 +62,7 @@ func (l *Log) flushSealedLocked(seg *segment, snapOffset int64, snap []byte) err
 	if deleted {
 		return nil
 	}
-	if err := seg.file.f.Sync(); err != nil {
+	if err := fsync(seg.file.f); err != nil {
 		return fmt.Errorf("log: fsync %s: %w", seg.path(logSuffix), err)
 	}
 	if err := seg.writeIndexTail(); err != nil {

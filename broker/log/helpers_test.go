@@ -3,9 +3,10 @@ package log
 import (
 	"bytes"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -113,7 +114,6 @@ type fakeClock struct{ now time.Time }
 func (c *fakeClock) Now() time.Time      { return c.now }
 func (c *fakeClock) Add(d time.Duration) { c.now = c.now.Add(d) }
 func newClock() *fakeClock               { return &fakeClock{now: time.UnixMilli(tsBase)} }
-func isErr(err, target error) bool       { return errors.Is(err, target) }
 func mustOpen(t testing.TB, dir string, cfg Config, opts ...Option) *Log {
 	t.Helper()
 	l, err := Open(dir, cfg, opts...)
@@ -151,3 +151,6 @@ func readAll(t testing.TB, l *Log, from int64) []BatchHeader {
 	}
 	return hs
 }
+
+// discardLogger keeps expected recovery warnings out of fuzz output.
+var discardLogger = slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -114,7 +114,7 @@ func ValidateTopic(topic string) error {
 func (m *Manager) Dir() string { return m.dir }
 
 // Create opens the partition's log, creating it if it does not exist, and
-// applies cfg (zero fields: defaults).
+// applies cfg; its zero fields take the Manager's defaults (cfg.Over).
 func (m *Manager) Create(topic string, partition int32, cfg Config) (*Log, error) {
 	if err := ValidateTopic(topic); err != nil {
 		return nil, err
@@ -122,6 +122,7 @@ func (m *Manager) Create(topic string, partition int32, cfg Config) (*Log, error
 	if partition < 0 {
 		return nil, fmt.Errorf("log: partition %d of topic %s is negative", partition, topic)
 	}
+	cfg = cfg.Over(m.defaults)
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}

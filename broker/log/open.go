@@ -1,6 +1,7 @@
 package log
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -91,7 +92,7 @@ func (l *Log) load() error {
 		// Validated data may still sit only in the page cache (a process
 		// crash): make it durable before trusting it as a recovery point.
 		for _, s := range l.segs {
-			if err := s.file.f.Sync(); err != nil {
+			if err := fsync(s.file.f); err != nil {
 				return fmt.Errorf("log: fsync %s: %w", s.path(logSuffix), err)
 			}
 		}
@@ -293,8 +294,11 @@ func (l *Log) loadEpochs() error {
 	}
 	l.epochs.truncateFromEnd(l.leo.Load())
 	l.epochs.truncateFromStart(l.logStart)
-	data = encodeEpochCheckpoint(l.epochs.entries)
-	return writeFileAtomic(filepath.Join(l.dir, epochFile), data)
+	fresh := encodeEpochCheckpoint(l.epochs.entries)
+	if bytes.Equal(fresh, data) {
+		return nil
+	}
+	return writeFileAtomic(filepath.Join(l.dir, epochFile), fresh)
 }
 
 func fileExists(path string) bool {

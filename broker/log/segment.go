@@ -224,7 +224,7 @@ func (s *segment) writeIndexTail() error {
 func (s *segment) syncIndexFiles() error {
 	for _, f := range []*os.File{s.idxFile, s.tidxFile} {
 		if f != nil {
-			if err := f.Sync(); err != nil {
+			if err := fsync(f); err != nil {
 				return fmt.Errorf("log: fsync index of %s: %w", s.path(logSuffix), err)
 			}
 		}
