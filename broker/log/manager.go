@@ -34,6 +34,8 @@ type Manager struct {
 	opts     []Option
 	logger   *slog.Logger
 
+	lock *os.File // holds the data folder's lock
+
 	mu   sync.Mutex
 	logs map[TopicPartition]*Log
 }
@@ -53,9 +55,14 @@ func OpenManager(dir string, defaults Config, opts ...Option) (*Manager, error) 
 	for _, opt := range opts {
 		opt(&o)
 	}
-	m := &Manager{dir: dir, defaults: defaults, opts: opts, logger: o.logger, logs: map[TopicPartition]*Log{}}
+	lock, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	m := &Manager{dir: dir, defaults: defaults, opts: opts, logger: o.logger, lock: lock, logs: map[TopicPartition]*Log{}}
 	ents, err := os.ReadDir(dir)
 	if err != nil {
+		m.Close()
 		return nil, fmt.Errorf("log: read data folder: %w", err)
 	}
 	for _, e := range ents {
@@ -64,6 +71,7 @@ func OpenManager(dir string, defaults Config, opts ...Option) (*Manager, error) 
 		}
 		if strings.HasSuffix(e.Name(), deleteDirSuffix) {
 			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+				m.Close()
 				return nil, fmt.Errorf("log: remove deleted partition %s: %w", e.Name(), err)
 			}
 			continue
@@ -239,7 +247,7 @@ func (m *Manager) StartMaintenance(interval time.Duration) (stop func()) {
 	return func() { once.Do(func() { close(done); wg.Wait() }) }
 }
 
-// Close closes every partition cleanly.
+// Close closes every partition cleanly and releases the data folder.
 func (m *Manager) Close() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -249,6 +257,10 @@ func (m *Manager) Close() error {
 			first = fmt.Errorf("log: close partition %s: %w", tp, err)
 		}
 		delete(m.logs, tp)
+	}
+	if m.lock != nil {
+		m.lock.Close()
+		m.lock = nil
 	}
 	return first
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -50,6 +51,9 @@ func TestManager(t *testing.T) {
 	b, err := m.Create("my-topic", 3, Config{RetentionBytes: 2000})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if _, err := OpenManager(dir, Config{}); err == nil || !strings.Contains(err.Error(), "in use") {
+		t.Fatalf("a second manager on the same folder: %v", err)
 	}
 	if _, err := m.Create("../escape", 0, Config{}); err == nil {
 		t.Fatal("a path-like topic name was accepted")

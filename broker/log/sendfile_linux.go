@@ -3,6 +3,7 @@
 package log
 
 import (
+	"errors"
 	"io"
 	"syscall"
 )
@@ -52,6 +53,9 @@ func sendFileRange(w io.Writer, fr FileRange) (written int64, handled bool, err 
 	})
 	if cerr != nil {
 		return written, true, cerr
+	}
+	if written == 0 && (errors.Is(err, syscall.EINVAL) || errors.Is(err, syscall.ENOSYS) || errors.Is(err, syscall.EOPNOTSUPP)) {
+		return 0, false, nil // this kind of socket or file cannot sendfile: copy
 	}
 	if werr != nil {
 		return written, true, werr
