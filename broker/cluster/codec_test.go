@@ -107,7 +107,8 @@ func TestDecodeStateErrors(t *testing.T) {
 		{`{"v":1,"state":{"topics":{"a":{"id":"01000000000000000000000000000000","name":"a","partitions":[{"replicas":[1],"isr":[2],"leader":1}]}}}}`, "ISR"},
 		{`{"v":1,"state":{"topics":{"a":{"id":"01000000000000000000000000000000","name":"a","partitions":[{"replicas":[1,2],"isr":[2],"leader":1}]}}}}`, "leader 1"},
 		{`{"v":1,"state":{"brokers":{"1":{"id":2}}}}`, "broker entry 1"},
-		{`{"v":1,"state":{"topics":{"a":{"id":"01000000000000000000000000000000","name":"a","partitions":[]},"b":{"id":"01000000000000000000000000000000","name":"b","partitions":[]}}}}`, "share an id"},
+		{`{"v":1,"state":{"topics":{"a":{"id":"01000000000000000000000000000000","name":"a","partitions":[]}}}}`, "no partitions"},
+		{`{"v":1,"state":{"topics":{"a":{"id":"01000000000000000000000000000000","name":"a","partitions":[{"replicas":[1],"isr":[1],"leader":1}]},"b":{"id":"01000000000000000000000000000000","name":"b","partitions":[{"replicas":[1],"isr":[1],"leader":1}]}}}}`, "share an id"},
 	}
 	for _, tt := range tests {
 		_, err := DecodeState([]byte(tt.in))
@@ -166,4 +167,28 @@ func TestCloneSharing(t *testing.T) {
 	if next2 := s.cloneSharing(next); next2.Topics["a"] == next.Topics["a"] {
 		t.Fatal("a config change was not published")
 	}
+}
+
+// FuzzDecodeState: a damaged snapshot is an error, never a panic, and
+// whatever decodes keeps the invariants and accepts every command.
+func FuzzDecodeState(f *testing.F) {
+	s := NewState()
+	for _, cmd := range sampleCommands()[:9] {
+		_, _ = s.Apply(cmd)
+	}
+	good, _ := EncodeState(s)
+	f.Add(good)
+	f.Add([]byte(`{"v":1,"state":{}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		st, err := DecodeState(b)
+		if err != nil {
+			return
+		}
+		for _, cmd := range sampleCommands() {
+			_, _ = st.Apply(cmd)
+		}
+		_ = st.Clone()
+		_ = ImbalancedPartitions(st, 10)
+		_ = Changes(nil, st, 1)
+	})
 }

@@ -54,8 +54,8 @@ func (s *State) check() error {
 		}
 	}
 	for name, t := range s.Topics {
-		if t == nil || t.Name != name || t.ID.IsZero() {
-			return fmt.Errorf("topic entry %q is empty, misnamed or has no id", name)
+		if t == nil || t.Name != name || t.ID.IsZero() || len(t.Partitions) == 0 {
+			return fmt.Errorf("topic entry %q is empty, misnamed, has no id or no partitions", name)
 		}
 		for i, p := range t.Partitions {
 			if err := p.check(); err != nil {
