@@ -53,6 +53,11 @@ func (l *Log) load() error {
 	if err != nil {
 		return err
 	}
+	if !clean {
+		if bases, err = l.dropEmptyTail(bases); err != nil {
+			return err
+		}
+	}
 	logStart, _ := readOffsetFile(filepath.Join(l.dir, logStartFile))
 	recovery, _ := readOffsetFile(filepath.Join(l.dir, recoveryFile))
 	if len(bases) == 0 {
@@ -139,6 +144,32 @@ func (l *Log) listSegments() ([]int64, error) {
 		}
 	}
 	slices.Sort(bases)
+	return bases, nil
+}
+
+// dropEmptyTail removes empty segments after the last one holding data. A
+// crash right after a roll can leave the rolled segment's tail unwritten
+// while the new, empty segment exists; without its empty successor the
+// torn segment is the active one again and its tail is recovered like any
+// other. No data is lost: the removed segments hold none.
+func (l *Log) dropEmptyTail(bases []int64) ([]int64, error) {
+	for len(bases) > 1 {
+		last := filepath.Join(l.dir, offsetName(bases[len(bases)-1])+logSuffix)
+		st, err := os.Stat(last)
+		if err != nil {
+			return nil, fmt.Errorf("log: stat segment: %w", err)
+		}
+		if st.Size() > 0 {
+			break
+		}
+		stem := strings.TrimSuffix(last, logSuffix)
+		for _, p := range []string{last, stem + indexSuffix, stem + timeIndexSuffix} {
+			if err := removeFile(p); err != nil {
+				return nil, err
+			}
+		}
+		bases = bases[:len(bases)-1]
+	}
 	return bases, nil
 }
 

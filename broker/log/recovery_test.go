@@ -301,3 +301,30 @@ func TestProducerDedupeSurvivesRestart(t *testing.T) {
 		})
 	}
 }
+
+func TestRecoveryOfATornSegmentBeforeAnEmptyOne(t *testing.T) {
+	dir := t.TempDir()
+	cfg := Config{SegmentBytes: 2000}
+	l := mustOpen(t, dir, cfg)
+	fill(t, l, 12, 3, 40)                               // several segments
+	if err := l.Truncate(l.active().base); err != nil { // an empty active segment remains
+		t.Fatal(err)
+	}
+	leo := l.LogEndOffset()
+	l.Close()
+	segs, _ := filepath.Glob(filepath.Join(dir, "*.log"))
+	torn := segs[len(segs)-2]
+	st, _ := os.Stat(torn)
+	if err := os.Truncate(torn, st.Size()-10); err != nil { // the roll's data never reached the disk
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(dir, cleanShutdownTag))
+	l = mustOpen(t, dir, cfg)
+	defer l.Close()
+	if l.LogEndOffset() != leo-3 || len(readAll(t, l, 0)) != int(leo/3-1) {
+		t.Fatalf("leo %d, want %d", l.LogEndOffset(), leo-3)
+	}
+	if res, err := l.Append(makeBatch(t, plain(1, 1, 0)), AppendOptions{}); err != nil || res.BaseOffset != leo-3 {
+		t.Fatalf("append after recovery: %+v %v", res, err)
+	}
+}
