@@ -124,24 +124,35 @@ func testAllocator(t testing.TB) memory.Allocator {
 // chunk rows, written then committed.
 func writeTask(t testing.TB, s *FileSink, batch int64, task int, mem memory.Allocator, from, n, chunk int) json.RawMessage {
 	t.Helper()
+	msg, err := runTask(s, batch, task, mem, from, n, chunk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return msg
+}
+
+// runTask is writeTask for any goroutine: it returns the error.
+func runTask(s *FileSink, batch int64, task int, mem memory.Allocator, from, n, chunk int) (json.RawMessage, error) {
 	ctx := context.Background()
 	w, err := s.NewTaskWriter(ctx, engine.TaskInfo{QueryID: "q", BatchID: batch, TaskID: task}, rowsSchema)
 	if err != nil {
-		t.Fatalf("NewTaskWriter: %v", err)
+		return nil, fmt.Errorf("NewTaskWriter: %w", err)
 	}
 	for off := from; off < from+n; off += chunk {
 		rec := buildRows(mem, off, min(chunk, from+n-off))
 		err := w.Write(ctx, rec)
 		rec.Release()
 		if err != nil {
-			t.Fatalf("Write: %v", err)
+			w.Abort(ctx)
+			return nil, fmt.Errorf("Write: %w", err)
 		}
 	}
 	msg, err := w.Commit(ctx)
 	if err != nil {
-		t.Fatalf("Commit: %v", err)
+		w.Abort(ctx)
+		return nil, fmt.Errorf("Commit: %w", err)
 	}
-	return msg
+	return msg, nil
 }
 
 // commitBatch writes a batch of tasks (task i gets rows [from_i, from_i+n))

@@ -24,10 +24,10 @@ type manifest struct {
 	Version     int      `json:"version"`
 	Compact     bool     `json:"compact,omitempty"`
 	PartitionBy []string `json:"partitionBy,omitempty"`
-	// Schema is the query's output schema (partition columns included) as
-	// base64 Arrow IPC; empty only while no task has ever reported one.
-	Schema  string     `json:"schema,omitempty"`
-	Batches []logBatch `json:"batches"`
+	// Schema is the query's output schema (partition columns included);
+	// nil only while no task has ever reported one.
+	Schema  *schemaJSON `json:"schema,omitempty"`
+	Batches []logBatch  `json:"batches"`
 }
 
 // logBatch is one committed batch.
@@ -52,7 +52,7 @@ type taskCommit struct {
 	Version     int         `json:"version"`
 	BatchID     int64       `json:"batchId"`
 	TaskID      int         `json:"taskId"`
-	Schema      string      `json:"schema"`
+	Schema      *schemaJSON `json:"schema"`
 	PartitionBy []string    `json:"partitionBy,omitempty"`
 	Files       []fileEntry `json:"files"`
 }
@@ -78,8 +78,8 @@ func (m *manifest) validate() (*arrow.Schema, error) {
 		return nil, err
 	}
 	var schema *arrow.Schema
-	if m.Schema != "" {
-		s, err := decodeSchema(m.Schema)
+	if m.Schema != nil {
+		s, err := m.Schema.arrow()
 		if err != nil {
 			return nil, err
 		}
@@ -166,7 +166,10 @@ func decodeTaskCommit(raw []byte, batch int64, partitionBy []string) (*taskCommi
 	if !slices.Equal(c.PartitionBy, partitionBy) {
 		return nil, nil, fmt.Errorf("parquet: task %d wrote partitions by [%s], the sink partitions by [%s]", c.TaskID, strings.Join(c.PartitionBy, ", "), strings.Join(partitionBy, ", "))
 	}
-	schema, err := decodeSchema(c.Schema)
+	if c.Schema == nil {
+		return nil, nil, fmt.Errorf("parquet: task %d's commit message has no schema", c.TaskID)
+	}
+	schema, err := c.Schema.arrow()
 	if err != nil {
 		return nil, nil, fmt.Errorf("parquet: task %d: %w", c.TaskID, err)
 	}

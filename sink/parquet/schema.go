@@ -1,14 +1,10 @@
 package parquet
 
 import (
-	"bytes"
-	"encoding/base64"
 	"fmt"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/ipc"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // ValidateSchema checks that the sink can write rows of the schema: the
@@ -109,37 +105,4 @@ func schemaDiff(want, got *arrow.Schema) error {
 		return fmt.Errorf("parquet: schema mismatch: columns are in another order: got %s, want %s", columnList(got), columnList(want))
 	}
 	return nil
-}
-
-// encodeSchema serialises a schema as base64 of an Arrow IPC stream holding
-// only the schema message: exact, types and metadata included.
-func encodeSchema(s *arrow.Schema) (string, error) {
-	var buf bytes.Buffer
-	w := ipc.NewWriter(&buf, ipc.WithSchema(s), ipc.WithAllocator(memory.DefaultAllocator))
-	if err := w.Close(); err != nil {
-		return "", fmt.Errorf("parquet: encode schema: %w", err)
-	}
-	return base64.StdEncoding.EncodeToString(buf.Bytes()), nil
-}
-
-// decodeSchema reads what encodeSchema wrote.
-func decodeSchema(s string) (schema *arrow.Schema, err error) {
-	raw, err := base64.StdEncoding.DecodeString(s)
-	if err != nil {
-		return nil, fmt.Errorf("parquet: schema is not base64: %w", err)
-	}
-	// The IPC reader walks flatbuffers by offsets taken from the input; on
-	// corrupt bytes it can index out of range inside arrow. A damaged file
-	// must be an error, so the panic is turned into one here.
-	defer func() {
-		if r := recover(); r != nil {
-			schema, err = nil, fmt.Errorf("parquet: schema is not a valid Arrow IPC schema: %v", r)
-		}
-	}()
-	rd, err := ipc.NewReader(bytes.NewReader(raw))
-	if err != nil {
-		return nil, fmt.Errorf("parquet: schema is not a valid Arrow IPC schema: %w", err)
-	}
-	defer rd.Release()
-	return rd.Schema(), nil
 }

@@ -23,7 +23,7 @@ type taskConfig struct {
 	staging    string // <root>/_spate_tmp/<batch>
 	task       engine.TaskInfo
 	layout     *layout
-	schemaB64  string // the task's input schema, for the commit message
+	schemaJSON *schemaJSON // the task's input schema, for the commit message
 	partBy     []string
 	props      *parquet.WriterProperties
 	arrowProps pqarrow.ArrowWriterProperties
@@ -54,19 +54,19 @@ func (s *FileSink) NewTaskWriter(ctx context.Context, task engine.TaskInfo, sche
 	if err != nil {
 		return nil, err
 	}
-	if err := checkCommittedSchema(s.opts.Path, schema, s.opts.PartitionBy); err != nil {
-		return nil, err
-	}
-	b64, err := encodeSchema(schema)
-	if err != nil {
-		return nil, err
-	}
 	staging := stagingDir(s.opts.Path, task.BatchID)
 	if err := os.MkdirAll(staging, 0o755); err != nil {
 		return nil, unwritable(s.opts.Path, err)
 	}
+	if err := checkCommittedSchema(s.opts.Path, schema, s.opts.PartitionBy); err != nil {
+		return nil, err
+	}
+	sj, err := encodeSchema(schema)
+	if err != nil {
+		return nil, err
+	}
 	cfg := &taskConfig{
-		root: s.opts.Path, staging: staging, task: task, layout: lay, schemaB64: b64,
+		root: s.opts.Path, staging: staging, task: task, layout: lay, schemaJSON: sj,
 		partBy: s.opts.PartitionBy, mem: s.allocator(),
 		limits: limits{rowGroupRows: s.opts.rowGroupRows(), maxFileRows: s.opts.MaxFileRows, maxFileBytes: s.opts.MaxFileBytes},
 	}
@@ -165,7 +165,7 @@ func (w *taskWriter) Commit(ctx context.Context) (json.RawMessage, error) {
 	}
 	msg := taskCommit{
 		Version: formatVersion, BatchID: w.cfg.task.BatchID, TaskID: w.cfg.task.TaskID,
-		Schema: w.cfg.schemaB64, PartitionBy: w.cfg.partBy, Files: entries(files),
+		Schema: w.cfg.schemaJSON, PartitionBy: w.cfg.partBy, Files: entries(files),
 	}
 	raw, err := json.Marshal(msg)
 	if err != nil {
