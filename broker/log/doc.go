@@ -12,12 +12,17 @@
 //
 // # Usage
 //
-// The broker opens its data folder once and a Log per partition:
+// The broker opens its data folder once (an exclusive lock keeps a second
+// broker out) and a Log per partition; a topic's configs override the
+// broker's defaults field by field (Config.Over):
 //
-//	m, err := blog.OpenManager("/var/lib/spate", blog.DefaultConfig())
+//	m, err := blog.OpenManager("/var/lib/spate", blog.Config{SegmentBytes: 256 << 20})
 //	l, err := m.Create("clicks", 3, blog.Config{RetentionMs: 3600_000})
-//	stop := m.StartMaintenance(30 * time.Second) // retention, flush.ms
+//	stop := m.StartMaintenance(30 * time.Second) // retention, flush.ms, idle producers
 //	defer stop()
+//	defer m.Close()
+//
+// A single partition can also be opened alone with blog.Open(dir, cfg).
 //
 // Produce hands the request's records bytes to Append. The offsets are
 // assigned in place (the slice is modified) and errors map to Kafka codes

@@ -43,8 +43,9 @@ type Log struct {
 	flushMu sync.Mutex
 	flushWG sync.WaitGroup
 
-	waitMu sync.Mutex
-	waitCh chan struct{}
+	waitMu     sync.Mutex
+	waitCh     chan struct{}
+	waitClosed bool
 }
 
 // Option configures Open beyond the topic configuration.

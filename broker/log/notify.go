@@ -14,6 +14,9 @@ import "context"
 func (l *Log) EndOffsetChanged() <-chan struct{} {
 	l.waitMu.Lock()
 	defer l.waitMu.Unlock()
+	if l.waitClosed {
+		return closedChan
+	}
 	if l.waitCh == nil {
 		l.waitCh = make(chan struct{})
 	}
@@ -37,6 +40,17 @@ func (l *Log) Wait(ctx context.Context, offset int64) error {
 			return ctx.Err()
 		}
 	}
+}
+
+// closedChan is what EndOffsetChanged returns once the log is closed.
+var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
+
+// notifyClosed wakes every waiter for good.
+func (l *Log) notifyClosed() {
+	l.waitMu.Lock()
+	l.waitClosed = true
+	l.waitMu.Unlock()
+	l.notify()
 }
 
 // notify wakes everyone waiting on EndOffsetChanged.

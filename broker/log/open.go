@@ -359,7 +359,7 @@ func (l *Log) Close() error {
 		}
 	}
 	l.mu.Unlock()
-	l.notify()
+	l.notifyClosed()
 	return err
 }
 

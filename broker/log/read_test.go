@@ -280,4 +280,9 @@ func TestWaitAndEndOffsetChanged(t *testing.T) {
 	if err := <-done; !errors.Is(err, ErrClosed) {
 		t.Fatalf("Wait on a closed log: %v", err)
 	}
+	select {
+	case <-l.EndOffsetChanged():
+	default:
+		t.Fatal("EndOffsetChanged of a closed log would block forever")
+	}
 }
