@@ -64,7 +64,9 @@ func TestDecodeManifestRejects(t *testing.T) {
 		{edit(func(m map[string]any) {
 			m["schema"] = map[string]any{"fields": []any{map[string]any{"name": "x", "type": map[string]any{"name": "list"}}}}
 		}), "type list needs 1 child fields, has 0"},
-		{edit(func(m map[string]any) { m["schema"] = map[string]any{"fields": []any{map[string]any{"name": "x", "type": map[string]any{"name": "uuid"}}}} }), `unknown type "uuid"`},
+		{edit(func(m map[string]any) {
+			m["schema"] = map[string]any{"fields": []any{map[string]any{"name": "x", "type": map[string]any{"name": "uuid"}}}}
+		}), `unknown type "uuid"`},
 		{edit(func(m map[string]any) { m["batches"] = []any{} }), "lists no batch"},
 		{edit(func(m map[string]any) { m["batches"] = append(m["batches"].([]any), m["batches"].([]any)[0]) }), "must list one"},
 		{edit(func(m map[string]any) {
