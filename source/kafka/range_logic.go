@@ -7,7 +7,7 @@ import "github.com/twmb/franz-go/pkg/kgo"
 const (
 	minFetchBytes     = 64 << 10
 	firstFetchBytes   = 1 << 20
-	maxFetchBytes     = 8 << 20
+	maxFetchBytes     = 1 << 20
 	largestFetchBytes = 256 << 20 // a single batch larger than this is refused
 )
 
@@ -65,15 +65,39 @@ func newRangeFilter(from, until int64) rangeFilter {
 	return rangeFilter{until: until, last: from - 1}
 }
 
-// keep filters recs in place and returns the records to emit.
+// keep returns the records of recs to emit. Records come in offset order,
+// so that is a sub-slice of recs, found without writing to it; a record out
+// of order (a broken broker) makes it copy the ones that qualify.
 func (f *rangeFilter) keep(recs []*kgo.Record) []*kgo.Record {
-	out := recs[:0]
-	for _, r := range recs {
-		if r.Offset <= f.last || r.Offset >= f.until {
-			continue
+	lo := 0
+	for lo < len(recs) && recs[lo].Offset <= f.last {
+		lo++
+	}
+	hi := lo
+	for hi < len(recs) && recs[hi].Offset > f.last && recs[hi].Offset < f.until {
+		f.last = recs[hi].Offset
+		hi++
+	}
+	if hi == len(recs) || recs[hi].Offset >= f.until && sortedFrom(recs, hi) {
+		return recs[lo:hi]
+	}
+	out := append([]*kgo.Record(nil), recs[lo:hi]...)
+	for _, r := range recs[hi:] {
+		if r.Offset > f.last && r.Offset < f.until {
+			f.last = r.Offset
+			out = append(out, r)
 		}
-		f.last = r.Offset
-		out = append(out, r)
 	}
 	return out
+}
+
+// sortedFrom says whether the offsets of recs[i:] only go up, so nothing
+// after a record at or past the end can be inside the range.
+func sortedFrom(recs []*kgo.Record, i int) bool {
+	for j := i + 1; j < len(recs); j++ {
+		if recs[j].Offset <= recs[j-1].Offset {
+			return false
+		}
+	}
+	return true
 }

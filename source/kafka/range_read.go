@@ -15,15 +15,20 @@ import (
 
 // rangeRead is one ReadRange call: the position in the partition and the
 // record being built. The next fetch is sent before the records of the
-// previous one are copied into Arrow, so the network and the copying
+// previous one are copied into Arrow, so the network, decoding and copying
 // overlap; only one fetch is in flight.
 type rangeRead struct {
 	r      *Reader
 	rg     batch.Range
 	tp     batch.TopicPartition
 	emit   func(arrow.RecordBatch) error
-	b      *recordBuilder
 	filter rangeFilter
+
+	// pending are the records of the next Arrow record, still in the
+	// fetch buffers; pendingRows and pendingBytes count them and their key,
+	// value and header bytes.
+	pending                   rows
+	pendingRows, pendingBytes int
 
 	pos            int64   // next offset to fetch
 	bytesPerOffset float64 // observed, to size fetches
@@ -39,7 +44,6 @@ func newRangeRead(r *Reader, rg batch.Range, emit func(arrow.RecordBatch) error)
 		rg:           rg,
 		tp:           rg.TopicPartition(),
 		emit:         emit,
-		b:            newRecordBuilder(r.mem, r.opts.IncludeHeaders),
 		filter:       newRangeFilter(rg.From, rg.Until),
 		pos:          rg.From,
 		lastProgress: time.Now(),
@@ -237,22 +241,19 @@ func (rr *rangeRead) lose(from, until int64, why string) error {
 	return nil
 }
 
-// add copies records into the record being built, emitting it whenever
-// it reaches a size limit.
+// add queues records for the Arrow record being gathered, emitting it
+// whenever it reaches a size limit.
 func (rr *rangeRead) add(recs []*kgo.Record) error {
 	for len(recs) > 0 {
-		n := min(len(recs), rr.r.chunkRows-rr.b.rows)
-		chunk := recs[:n]
-		rr.b.reserve(chunk)
-		for i, rec := range chunk {
-			rr.b.append(rec)
-			if rr.b.bytes >= rr.r.chunkBytes {
-				n = i + 1
-				break
-			}
+		n := 0
+		for n < len(recs) && rr.pendingRows < rr.r.chunkRows && rr.pendingBytes < rr.r.chunkBytes {
+			rr.pendingBytes += recordBytes(recs[n])
+			rr.pendingRows++
+			n++
 		}
+		rr.pending = append(rr.pending, recs[:n])
 		recs = recs[n:]
-		if rr.b.full(rr.r.chunkRows, rr.r.chunkBytes) {
+		if rr.pendingRows >= rr.r.chunkRows || rr.pendingBytes >= rr.r.chunkBytes {
 			if err := rr.flush(); err != nil {
 				return err
 			}
@@ -261,13 +262,16 @@ func (rr *rangeRead) add(recs []*kgo.Record) error {
 	return nil
 }
 
-// flush emits the record being built, if it has rows.
+// flush copies the pending records into an Arrow record and emits it.
 func (rr *rangeRead) flush() error {
-	if rr.b.rows == 0 {
+	if rr.pendingRows == 0 {
 		return nil
 	}
-	rows, size := rr.b.rows, rr.b.bytes
-	if err := rr.emit(rr.b.finish()); err != nil {
+	rows, size := rr.pendingRows, rr.pendingBytes
+	rec := buildRecord(rr.r.mem, rr.pending, rr.r.opts.IncludeHeaders)
+	clear(rr.pending) // drop the references to the fetch buffers
+	rr.pending, rr.pendingRows, rr.pendingBytes = rr.pending[:0], 0, 0
+	if err := rr.emit(rec); err != nil {
 		return err
 	}
 	rr.r.records.Add(int64(rows))

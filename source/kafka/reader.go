@@ -93,7 +93,6 @@ func (r *Reader) ReadRange(ctx context.Context, rg batch.Range, emit func(arrow.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel() // stops a fetch still in flight
 	rr := newRangeRead(r, rg, emit)
-	defer rr.b.release()
 	if err := rr.run(ctx); err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package kafka
 import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -16,147 +17,192 @@ const (
 	defaultChunkBytes = 16 << 20 // key, value and header bytes
 )
 
-// recordBuilder turns Kafka records of one partition into Arrow records of
-// engine.KafkaSchema. Values are copied straight from the fetch buffers
-// into the column buffers; fixed-width columns are reserved per fetch, so
-// appending a row allocates nothing.
-type recordBuilder struct {
-	rb        *array.RecordBuilder
-	key       *array.BinaryBuilder
-	value     *array.BinaryBuilder
-	topic     *array.StringBuilder
-	partition *array.Int32Builder
-	offset    *array.Int64Builder
-	timestamp *array.TimestampBuilder
-	tsType    *array.Int32Builder
-	headers   *headerBuilder // nil without IncludeHeaders
+// rows are the records of one Arrow record, as the runs of consecutive
+// records that fetches returned (so gathering them writes no pointer per
+// record).
+type rows [][]*kgo.Record
 
-	rows  int
-	bytes int
-}
-
-// headerBuilder appends one row's headers: null for none, as Spark does.
-type headerBuilder struct {
-	list  *array.ListBuilder
-	entry *array.StructBuilder
-	key   *array.StringBuilder
-	value *array.BinaryBuilder
-}
-
-func newRecordBuilder(mem memory.Allocator, includeHeaders bool) *recordBuilder {
-	schema := engine.KafkaSchema
-	if includeHeaders {
-		schema = engine.KafkaSchemaWithHeaders
-	}
-	rb := array.NewRecordBuilder(mem, schema)
-	b := &recordBuilder{
-		rb:        rb,
-		key:       rb.Field(0).(*array.BinaryBuilder),
-		value:     rb.Field(1).(*array.BinaryBuilder),
-		topic:     rb.Field(2).(*array.StringBuilder),
-		partition: rb.Field(3).(*array.Int32Builder),
-		offset:    rb.Field(4).(*array.Int64Builder),
-		timestamp: rb.Field(5).(*array.TimestampBuilder),
-		tsType:    rb.Field(6).(*array.Int32Builder),
-	}
-	if includeHeaders {
-		list := rb.Field(7).(*array.ListBuilder)
-		entry := list.ValueBuilder().(*array.StructBuilder)
-		b.headers = &headerBuilder{
-			list:  list,
-			entry: entry,
-			key:   entry.FieldBuilder(0).(*array.StringBuilder),
-			value: entry.FieldBuilder(1).(*array.BinaryBuilder),
-		}
-	}
-	return b
-}
-
-// reserve makes room for recs, so the appends that follow do not grow
-// buffers one row at a time.
-func (b *recordBuilder) reserve(recs []*kgo.Record) {
-	n := len(recs)
-	var keyBytes, valueBytes int
-	for _, r := range recs {
-		keyBytes += len(r.Key)
-		valueBytes += len(r.Value)
-	}
-	b.key.Reserve(n)
-	b.value.Reserve(n)
-	reserveData(b.key, keyBytes)
-	reserveData(b.value, valueBytes)
-	b.topic.Reserve(n)
-	b.partition.Reserve(n)
-	b.offset.Reserve(n)
-	b.timestamp.Reserve(n)
-	b.tsType.Reserve(n)
-	if b.headers != nil {
-		b.headers.list.Reserve(n)
-	}
-}
-
-// reserveData grows a binary column's data geometrically: reserving the
-// exact size each fetch would copy the whole buffer every time.
-func reserveData(bb *array.BinaryBuilder, n int) {
-	if free := bb.DataCap() - bb.DataLen(); free < n {
-		bb.ReserveData(max(n, bb.DataCap()))
-	}
-}
-
-// append adds one row; reserve must have made room for it.
-func (b *recordBuilder) append(r *kgo.Record) {
-	appendBytes(b.key, r.Key)
-	appendBytes(b.value, r.Value)
-	b.topic.Append(r.Topic)
-	b.partition.UnsafeAppend(r.Partition)
-	b.offset.UnsafeAppend(r.Offset)
-	b.timestamp.UnsafeAppend(arrow.Timestamp(r.Timestamp.UnixMilli()))
-	b.tsType.UnsafeAppend(int32(r.Attrs.TimestampType()))
-	b.rows++
-	b.bytes += len(r.Key) + len(r.Value)
-	if b.headers != nil {
-		b.bytes += b.headers.append(r.Headers)
-	}
-}
-
-// appendBytes appends v, or null for a nil slice (Kafka's null key or
-// value; an empty value is not null).
-func appendBytes(bb *array.BinaryBuilder, v []byte) {
-	if v == nil {
-		bb.AppendNull()
-		return
-	}
-	bb.Append(v)
-}
-
-// append adds one row of headers and returns their size in bytes.
-func (h *headerBuilder) append(hs []kgo.RecordHeader) int {
-	if len(hs) == 0 {
-		h.list.AppendNull()
-		return 0
-	}
-	h.list.Append(true)
+func (rs rows) len() int {
 	n := 0
-	for _, hd := range hs {
-		h.entry.Append(true)
-		h.key.Append(hd.Key)
-		appendBytes(h.value, hd.Value)
-		n += len(hd.Key) + len(hd.Value)
+	for _, run := range rs {
+		n += len(run)
 	}
 	return n
 }
 
-// full says whether the record being built reached a size limit.
-func (b *recordBuilder) full(maxRows, maxBytes int) bool {
-	return b.rows >= maxRows || b.bytes >= maxBytes
+// each calls fn for every record in order.
+func (rs rows) each(fn func(i int, r *kgo.Record)) {
+	i := 0
+	for _, run := range rs {
+		for _, r := range run {
+			fn(i, r)
+			i++
+		}
+	}
 }
 
-// finish returns the rows appended so far as a record (the caller owns it)
-// and starts the next one.
-func (b *recordBuilder) finish() arrow.RecordBatch {
-	b.rows, b.bytes = 0, 0
-	return b.rb.NewRecordBatch()
+// buildRecord copies Kafka records of one partition into one Arrow record
+// of engine.KafkaSchema (with headers when asked). It measures every column
+// first and allocates each buffer once at its exact size, then copies keys
+// and values straight from the fetch buffers: no builder growth, no buffer
+// copied twice, nothing allocated per row.
+func buildRecord(mem memory.Allocator, rs rows, headers bool) arrow.RecordBatch {
+	cb := columnBuilder{mem: mem, rs: rs, n: rs.len()}
+	defer cb.release()
+	schema := engine.KafkaSchema
+	cols := []arrow.Array{
+		cb.nullable(func(r *kgo.Record) []byte { return r.Key }),
+		cb.nullable(func(r *kgo.Record) []byte { return r.Value }),
+		varLen(&cb, arrow.BinaryTypes.String, func(r *kgo.Record) string { return r.Topic }, nil),
+		cb.int32s(arrow.PrimitiveTypes.Int32, func(r *kgo.Record) int32 { return r.Partition }),
+		cb.int64s(arrow.PrimitiveTypes.Int64, func(r *kgo.Record) int64 { return r.Offset }),
+		cb.int64s(engine.KafkaTimestampType, func(r *kgo.Record) int64 { return r.Timestamp.UnixMilli() }),
+		cb.int32s(arrow.PrimitiveTypes.Int32, func(r *kgo.Record) int32 { return int32(r.Attrs.TimestampType()) }),
+	}
+	if headers {
+		schema = engine.KafkaSchemaWithHeaders
+		cols = append(cols, cb.headers())
+	}
+	defer func() {
+		for _, c := range cols {
+			c.Release()
+		}
+	}()
+	return array.NewRecordBatch(schema, cols, int64(cb.n))
 }
 
-// release frees the builder's buffers.
-func (b *recordBuilder) release() { b.rb.Release() }
+// recordBytes is the key, value and header bytes of a record, what the
+// chunk byte limit counts.
+func recordBytes(r *kgo.Record) int {
+	n := len(r.Key) + len(r.Value)
+	for _, h := range r.Headers {
+		n += len(h.Key) + len(h.Value)
+	}
+	return n
+}
+
+// columnBuilder allocates column buffers from mem and releases its own
+// references once the arrays hold theirs.
+type columnBuilder struct {
+	mem   memory.Allocator
+	rs    rows
+	n     int // rows in rs
+	owned []*memory.Buffer
+}
+
+func (cb *columnBuilder) alloc(size int) *memory.Buffer {
+	buf := memory.NewResizableBuffer(cb.mem)
+	buf.Resize(size)
+	cb.owned = append(cb.owned, buf)
+	return buf
+}
+
+func (cb *columnBuilder) release() {
+	for _, b := range cb.owned {
+		b.Release()
+	}
+}
+
+// validity returns a bitmap of valid(r) for every row, or nil and 0 when
+// every row is valid.
+func (cb *columnBuilder) validity(valid func(*kgo.Record) bool) (*memory.Buffer, int) {
+	nulls := 0
+	cb.rs.each(func(_ int, r *kgo.Record) {
+		if !valid(r) {
+			nulls++
+		}
+	})
+	if nulls == 0 {
+		return nil, 0
+	}
+	buf := cb.alloc(int(bitutil.BytesForBits(int64(cb.n))))
+	bits := buf.Bytes()
+	clear(bits)
+	cb.rs.each(func(i int, r *kgo.Record) {
+		if valid(r) {
+			bitutil.SetBit(bits, i)
+		}
+	})
+	return buf, nulls
+}
+
+// varLen builds a binary or string column of one value per row. valid is
+// nil for a column without nulls.
+func varLen[T string | []byte](cb *columnBuilder, dt arrow.DataType, value func(*kgo.Record) T, valid func(*kgo.Record) bool) arrow.Array {
+	size := 0
+	cb.rs.each(func(_ int, r *kgo.Record) { size += len(value(r)) })
+	var (
+		validBuf *memory.Buffer
+		nulls    int
+	)
+	if valid != nil {
+		validBuf, nulls = cb.validity(valid)
+	}
+	offsetsBuf, dataBuf := cb.alloc((cb.n+1)*arrow.Int32SizeBytes), cb.alloc(size)
+	offsets := arrow.Int32Traits.CastFromBytes(offsetsBuf.Bytes())
+	data := dataBuf.Bytes()
+	pos := 0
+	cb.rs.each(func(i int, r *kgo.Record) {
+		offsets[i] = int32(pos)
+		pos += copy(data[pos:], value(r))
+	})
+	offsets[cb.n] = int32(pos)
+	d := array.NewData(dt, cb.n, []*memory.Buffer{validBuf, offsetsBuf, dataBuf}, nil, nulls, 0)
+	defer d.Release()
+	return array.MakeFromData(d)
+}
+
+// nullable builds a binary column where a nil slice is null (Kafka's null
+// key or value; an empty value is not null).
+func (cb *columnBuilder) nullable(value func(*kgo.Record) []byte) arrow.Array {
+	return varLen(cb, arrow.BinaryTypes.Binary, value, func(r *kgo.Record) bool { return value(r) != nil })
+}
+
+func (cb *columnBuilder) int32s(dt arrow.DataType, field func(*kgo.Record) int32) arrow.Array {
+	buf := cb.alloc(cb.n * arrow.Int32SizeBytes)
+	vals := arrow.Int32Traits.CastFromBytes(buf.Bytes())
+	cb.rs.each(func(i int, r *kgo.Record) { vals[i] = field(r) })
+	return cb.fixed(dt, buf)
+}
+
+func (cb *columnBuilder) int64s(dt arrow.DataType, field func(*kgo.Record) int64) arrow.Array {
+	buf := cb.alloc(cb.n * arrow.Int64SizeBytes)
+	vals := arrow.Int64Traits.CastFromBytes(buf.Bytes())
+	cb.rs.each(func(i int, r *kgo.Record) { vals[i] = field(r) })
+	return cb.fixed(dt, buf)
+}
+
+func (cb *columnBuilder) fixed(dt arrow.DataType, values *memory.Buffer) arrow.Array {
+	d := array.NewData(dt, cb.n, []*memory.Buffer{nil, values}, nil, 0, 0)
+	defer d.Release()
+	return array.MakeFromData(d)
+}
+
+// headers builds the headers column: a list of (key, value) structs per
+// row, null for a record without headers, as Spark does. The entries are
+// a column builder of their own over one pseudo-record per header.
+func (cb *columnBuilder) headers() arrow.Array {
+	offsetsBuf := cb.alloc((cb.n + 1) * arrow.Int32SizeBytes)
+	offsets := arrow.Int32Traits.CastFromBytes(offsetsBuf.Bytes())
+	var flat []*kgo.Record
+	cb.rs.each(func(i int, r *kgo.Record) {
+		offsets[i] = int32(len(flat))
+		for _, h := range r.Headers {
+			flat = append(flat, &kgo.Record{Key: []byte(h.Key), Value: h.Value})
+		}
+	})
+	offsets[cb.n] = int32(len(flat))
+	valid, nulls := cb.validity(func(r *kgo.Record) bool { return len(r.Headers) > 0 })
+
+	hb := columnBuilder{mem: cb.mem, rs: rows{flat}, n: len(flat)}
+	defer hb.release()
+	keys := varLen(&hb, arrow.BinaryTypes.String, func(r *kgo.Record) []byte { return r.Key }, nil)
+	defer keys.Release()
+	values := hb.nullable(func(r *kgo.Record) []byte { return r.Value })
+	defer values.Release()
+	entries := array.NewData(engine.KafkaHeaderType, len(flat), []*memory.Buffer{nil}, []arrow.ArrayData{keys.Data(), values.Data()}, 0, 0)
+	defer entries.Release()
+	d := array.NewData(engine.KafkaHeadersType, cb.n, []*memory.Buffer{valid, offsetsBuf}, []arrow.ArrayData{entries}, nulls, 0)
+	defer d.Release()
+	return array.MakeFromData(d)
+}
