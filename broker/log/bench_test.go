@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"testing"
+	"time"
 )
 
 // benchBatch builds a ~16 KiB uncompressed batch of records of valueSize.
@@ -26,6 +27,8 @@ func BenchmarkAppend(b *testing.B) {
 			b.SetBytes(int64(len(batch)))
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu := processCPU()
+			defer func() { reportCPUPerGB(b, processCPU()-cpu, int64(b.N)*int64(len(batch))) }()
 			for i := range b.N {
 				if _, err := l.Append(batch, AppendOptions{LeaderEpoch: 1}); err != nil {
 					b.Fatal(err)
@@ -61,6 +64,7 @@ func BenchmarkRead(b *testing.B) {
 			b.ResetTimer()
 			var n int64
 			off := int64(0)
+			cpu := processCPU()
 			for range b.N {
 				if off >= end {
 					off = 0
@@ -79,7 +83,15 @@ func BenchmarkRead(b *testing.B) {
 				r.Close()
 			}
 			b.SetBytes(n / int64(b.N))
+			reportCPUPerGB(b, processCPU()-cpu, n)
 		})
+	}
+}
+
+// reportCPUPerGB reports the process CPU seconds spent per GB moved.
+func reportCPUPerGB(b *testing.B, cpu time.Duration, bytes int64) {
+	if cpu > 0 && bytes > 0 {
+		b.ReportMetric(cpu.Seconds()/(float64(bytes)/1e9), "cpu-s/GB")
 	}
 }
 
