@@ -49,7 +49,7 @@ type TaskInfo struct {
 type TaskWriter interface {
 	// Write appends a record; the writer does not take ownership (it
 	// retains what it keeps).
-	Write(ctx context.Context, rec arrow.Record) error
+	Write(ctx context.Context, rec arrow.RecordBatch) error
 	// Commit finishes the task's output and returns the message the driver
 	// passes to CommitBatch (file names, row counts; for in-memory sinks the
 	// rows as Arrow IPC). It is JSON so it can cross process boundaries.

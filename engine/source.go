@@ -60,7 +60,7 @@ type RangeReader interface {
 	// partition and hands them to emit as records of the source's schema.
 	// emit takes ownership of each record (it releases it). ReadRange
 	// returns when the range is read, ctx ends, or emit fails.
-	ReadRange(ctx context.Context, r batch.Range, emit func(arrow.Record) error) error
+	ReadRange(ctx context.Context, r batch.Range, emit func(arrow.RecordBatch) error) error
 	// Close releases the reader's connections.
 	Close() error
 }

@@ -15,6 +15,8 @@ type Column struct {
 	path  []int // struct field indexes below it
 	name  string
 	dt    arrow.DataType
+	// nullable is true when the column or any struct above the field is.
+	nullable bool
 }
 
 // Index is the top-level column the reference reads.
@@ -80,7 +82,7 @@ func (r *Resolver) resolveColumn(raw string, p ColumnPath) (*Column, error) {
 	if err != nil {
 		return nil, err
 	}
-	col := &Column{index: idx, name: names[idx], dt: r.Schema.Field(idx).Type}
+	col := &Column{index: idx, name: names[idx], dt: r.Schema.Field(idx).Type, nullable: r.Schema.Field(idx).Nullable}
 	for _, part := range p.Parts[1:] {
 		st, ok := col.dt.(*arrow.StructType)
 		if !ok {
@@ -94,6 +96,7 @@ func (r *Resolver) resolveColumn(raw string, p ColumnPath) (*Column, error) {
 		col.path = append(col.path, f)
 		col.name = fnames[f]
 		col.dt = st.Field(f).Type
+		col.nullable = col.nullable || st.Field(f).Nullable
 	}
 	return col, nil
 }
@@ -128,7 +131,7 @@ func (r *Resolver) expandStar(raw string, p ColumnPath) ([]Expr, error) {
 	if len(p.Parts) == 0 {
 		out := make([]Expr, r.Schema.NumFields())
 		for i, f := range r.Schema.Fields() {
-			out[i] = &Column{index: i, name: f.Name, dt: f.Type}
+			out[i] = &Column{index: i, name: f.Name, dt: f.Type, nullable: f.Nullable}
 		}
 		return out, nil
 	}
@@ -142,7 +145,7 @@ func (r *Resolver) expandStar(raw string, p ColumnPath) ([]Expr, error) {
 	}
 	out := make([]Expr, st.NumFields())
 	for i, f := range st.Fields() {
-		out[i] = &Column{index: parent.index, path: append(append([]int(nil), parent.path...), i), name: f.Name, dt: f.Type}
+		out[i] = &Column{index: parent.index, path: append(append([]int(nil), parent.path...), i), name: f.Name, dt: f.Type, nullable: parent.nullable || f.Nullable}
 	}
 	return out, nil
 }

@@ -157,3 +157,54 @@ func callOnArrays(c *Ctx, fn string, opts compute.FunctionOptions, n int, arrs .
 	defer releaseDatums(ds)
 	return callArray(c, fn, opts, n, ds...)
 }
+
+// Nullable says whether e may produce nulls: a column as its schema says,
+// a literal when it is null, anything else conservatively yes.
+func Nullable(e Expr) bool {
+	switch x := e.(type) {
+	case *Column:
+		return x.nullable
+	case *Alias:
+		return Nullable(x.in)
+	case *Literal:
+		return x.IsNull()
+	case currentTimestamp:
+		return false
+	}
+	return true
+}
+
+// ColumnAt is a reference to top-level column i of schema.
+func ColumnAt(schema *arrow.Schema, i int) Expr {
+	f := schema.Field(i)
+	return &Column{index: i, name: f.Name, dt: f.Type, nullable: f.Nullable}
+}
+
+// CastTo converts e to dt with an implicit cast (one that keeps e's name),
+// or fails when there is no such cast.
+func CastTo(e Expr, dt arrow.DataType) (Expr, error) {
+	if arrow.TypeEqual(e.Type(), dt) {
+		return e, nil
+	}
+	if _, err := castKernelFor(e.Type(), dt); err != nil {
+		return nil, err
+	}
+	return coerce(e, dt), nil
+}
+
+// CommonType is the type two values widen to for a union, or false when
+// there is none.
+func CommonType(a, b arrow.DataType) (arrow.DataType, bool) { return commonType(a, b) }
+
+// Rename gives e another output name.
+func Rename(e Expr, name string) Expr { return &Alias{in: e, name: name} }
+
+// TypeName is the plan name of a type, for messages.
+func TypeName(dt arrow.DataType) string { return typeName(dt) }
+
+// Describe names an expression and its type, for messages.
+func Describe(e Expr) string { return describe(e) }
+
+// Analysisf makes an analysis error (errors.Is ErrAnalysis); the message
+// gets the "engine: " prefix.
+func Analysisf(format string, args ...any) error { return analysisf(format, args...) }
