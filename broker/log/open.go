@@ -195,7 +195,21 @@ func (l *Log) openSegment(base, next int64, clean, validate bool) (*segment, err
 	}
 	s.next = next
 	if validate {
-		return s, s.rebuildSealedIndex(interval)
+		t, err := s.scanSealed(interval)
+		if err != nil {
+			return s, err
+		}
+		if err := t.writeIndexFilesWhole(); err != nil {
+			return s, err
+		}
+		if t.next > next {
+			return s, &CorruptFileError{Path: s.path(logSuffix), Pos: t.size, Offset: t.next,
+				Reason: fmt.Sprintf("its offsets run past %d, where the next segment starts", next)}
+		}
+		s.maxTs, s.maxTsOffset = t.maxTs, t.maxTsOffset
+		s.idx, s.tidx, s.idxWritten, s.tidxWritten = t.idx, t.tidx, t.idxWritten, t.tidxWritten
+		s.loaded.Store(true)
+		return s, nil
 	}
 	if err := s.readLastTimeEntry(); err != nil {
 		// No usable time index: load (or rebuild) both indexes now.

@@ -297,26 +297,39 @@ func (s *segment) readIndexFiles(maxRel uint32) error {
 	return nil
 }
 
-// rebuildSealedIndex scans a sealed segment, verifying every batch, and
-// rewrites its index files. A bad batch anywhere is refused: the segment
-// was complete when it was sealed, so damage is not a torn write.
-func (s *segment) rebuildSealedIndex(interval int64) error {
-	size, next := s.size, s.next
-	s.resetMeta()
-	res, err := scanBatches(s.file.f, 0, size, s.base, s.base, true, func(pos int64, h *BatchHeader) {
-		s.noteBatch(pos, h, interval)
+// scanSealed verifies every batch of a sealed segment and returns a copy of
+// it with the metadata and indexes rebuilt from the data; s is not changed,
+// so readers may keep using it meanwhile. A bad batch anywhere is refused:
+// the segment was complete when it was sealed, so damage is not a torn
+// write.
+func (s *segment) scanSealed(interval int64) (*segment, error) {
+	t := &segment{base: s.base, dir: s.dir, file: s.file, next: s.base, maxTs: -1, maxTsOffset: -1}
+	res, err := scanBatches(s.file.f, 0, s.size, s.base, s.base, true, func(pos int64, h *BatchHeader) {
+		t.noteBatch(pos, h, interval)
 	})
+	if err != nil {
+		return nil, err
+	}
+	if res.badPos >= 0 {
+		return nil, &CorruptFileError{Path: s.path(logSuffix), Pos: res.badPos, Offset: res.next, Reason: res.badWhy}
+	}
+	t.sealIndex()
+	return t, nil
+}
+
+// rebuildSealedIndex replaces the indexes of a sealed segment with ones
+// rebuilt from its data, in memory and on disk.
+func (s *segment) rebuildSealedIndex(interval int64) error {
+	t, err := s.scanSealed(interval)
 	if err != nil {
 		return err
 	}
-	if res.badPos >= 0 {
-		return &CorruptFileError{Path: s.path(logSuffix), Pos: res.badPos, Offset: res.next, Reason: res.badWhy}
+	if err := t.writeIndexFilesWhole(); err != nil {
+		return err
 	}
-	if next > s.next {
-		s.next = next // an offset gap at the end (compaction) is kept
-	}
-	s.sealIndex()
-	return s.writeIndexFilesWhole()
+	s.idx, s.tidx = t.idx, t.tidx
+	s.idxWritten, s.tidxWritten = t.idxWritten, t.tidxWritten
+	return nil
 }
 
 // writeIndexFilesWhole rewrites both index files from memory atomically.
