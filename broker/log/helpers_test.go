@@ -116,7 +116,7 @@ func (c *fakeClock) Add(d time.Duration) { c.now = c.now.Add(d) }
 func newClock() *fakeClock               { return &fakeClock{now: time.UnixMilli(tsBase)} }
 func mustOpen(t testing.TB, dir string, cfg Config, opts ...Option) *Log {
 	t.Helper()
-	l, err := Open(dir, cfg, opts...)
+	l, err := Open(dir, cfg, append([]Option{WithLogger(discardLogger)}, opts...)...)
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
