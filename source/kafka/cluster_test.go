@@ -44,7 +44,14 @@ func newTestKafka(t testing.TB) *testKafka {
 // newFakeKafka starts franz-go's kfake in-process on a free port.
 func newFakeKafka(t testing.TB) *testKafka {
 	t.Helper()
-	fake, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.Ports(0))
+	return newFakeCluster(t, 1)
+}
+
+// newFakeCluster starts a kfake cluster of n brokers on free ports.
+func newFakeCluster(t testing.TB, n int) *testKafka {
+	t.Helper()
+	ports := make([]int, n) // all 0: each broker on a free port
+	fake, err := kfake.NewCluster(kfake.NumBrokers(n), kfake.Ports(ports...))
 	if err != nil {
 		t.Fatalf("start kfake: %v", err)
 	}

@@ -490,3 +490,48 @@ func TestReadRangeDeletedTopic(t *testing.T) {
 		}
 	})
 }
+
+// TestReadRangeFollowsLeaders reads from a three-broker cluster, where
+// partitions have different leaders, and moves a leader in the middle of a
+// range: the reader refreshes its metadata and goes on at the new leader.
+func TestReadRangeFollowsLeaders(t *testing.T) {
+	k := newFakeCluster(t, 3) // spate's broker is a single node so far
+	k.createTopic(t, "spread", 3, nil)
+	for p := range int32(3) {
+		k.produceN(t, "spread", p, 0, 3000, 1000) // 3 MB: several fetches
+	}
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	r, err := Subscribe("spread").Brokers(k.addrs...).OpenReaderWithAllocator(ctxT(t), mem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for p := range int32(3) {
+		rows, _, err := collect(ctxT(t), r, batch.Range{Topic: "spread", Partition: p, From: 0, Until: 3000})
+		if err != nil || !slices.Equal(offsetsOf(rows), span(0, 3000)) {
+			t.Fatalf("partition %d: offsets %v, err %v", p, brief(offsetsOf(rows)), err)
+		}
+	}
+
+	r.chunkRows = 500 // emit, and move the leader, after the first fetch
+	moved, before := false, k.fake.LeaderFor("spread", 0)
+	var rows []row
+	err = r.ReadRange(ctxT(t), batch.Range{Topic: "spread", Partition: 0, From: 0, Until: 3000}, func(rec arrow.RecordBatch) error {
+		defer rec.Release()
+		rows = append(rows, rowsOf(rec)...)
+		if !moved {
+			moved = true
+			if err := k.fake.MoveTopicPartition("spread", 0, (before+1)%3); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil || !slices.Equal(offsetsOf(rows), span(0, 3000)) {
+		t.Fatalf("across a leader move: offsets %v, err %v", brief(offsetsOf(rows)), err)
+	}
+	if after := k.fake.LeaderFor("spread", 0); after == before {
+		t.Fatalf("leader stayed %d", after)
+	}
+}
