@@ -286,3 +286,55 @@ func TestWaitAndEndOffsetChanged(t *testing.T) {
 		t.Fatal("EndOffsetChanged of a closed log would block forever")
 	}
 }
+
+// TestReadersDuringTruncation runs readers while the writer appends,
+// truncates and resets: reads may fail cleanly (out of range, a range cut
+// under them) but never panic, race or return a batch that fails its CRC
+// unless the range was cut.
+func TestReadersDuringTruncation(t *testing.T) {
+	l := mustOpen(t, t.TempDir(), Config{SegmentBytes: 3000, IndexIntervalBytes: 200})
+	defer l.Close()
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				r, err := l.Read(l.LogStartOffset(), 4000)
+				if err != nil {
+					continue
+				}
+				if b, err := r.Bytes(); err == nil {
+					br := NewBatchReader(b)
+					for br.Next() {
+					}
+				}
+				r.Close()
+				_, _, _ = l.OffsetForTimestamp(tsBase + 1050)
+			}
+		}()
+	}
+	for round := range 30 {
+		fill(t, l, 10, 5, 20)
+		if err := l.Truncate(l.LogEndOffset() - 17); err != nil {
+			t.Fatal(err)
+		}
+		if round%10 == 9 {
+			if err := l.Reset(l.LogEndOffset() + 100); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	close(stop)
+	wg.Wait()
+	fill(t, l, 3, 5, 20)
+	if hs := readAll(t, l, l.LogStartOffset()); len(hs) != 3 {
+		t.Fatal("nothing readable at the end")
+	}
+}
