@@ -74,3 +74,18 @@ func reachErr(brokers []string, err error) error {
 func isOwnError(err error) bool {
 	return strings.HasPrefix(err.Error(), "kafka: ")
 }
+
+// nested is an error of this package that wraps another: its message says
+// "kafka:" once, however deep the wrapping, and errors.Is/As see the cause.
+type nested struct {
+	msg string
+	err error
+}
+
+func (e *nested) Error() string { return e.msg + ": " + strings.TrimPrefix(e.err.Error(), "kafka: ") }
+func (e *nested) Unwrap() error { return e.err }
+
+// wrapErr wraps err under "kafka: <format>".
+func wrapErr(err error, format string, args ...any) error {
+	return &nested{msg: "kafka: " + fmt.Sprintf(format, args...), err: err}
+}

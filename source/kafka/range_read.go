@@ -122,7 +122,7 @@ func (rr *rangeRead) step(ctx context.Context, res fetchResult) ([]*kgo.Record, 
 		if errors.As(res.fp.Err, &ke) && ke.Retriable {
 			return nil, rr.backoff(), rr.retryOrFail(res.fp.Err)
 		}
-		return nil, 0, fmt.Errorf("kafka: cannot read %s at offset %d: %w", rr.tp, rr.pos, res.fp.Err)
+		return nil, 0, wrapErr(res.fp.Err, "cannot read %s at offset %d", rr.tp, rr.pos)
 	}
 	rr.r.fetches.Add(1)
 	if res.next <= rr.pos {
@@ -185,8 +185,7 @@ func (rr *rangeRead) retryOrFail(err error) error {
 	if time.Since(rr.lastProgress) < rr.r.opts.pollTimeout() {
 		return nil
 	}
-	err = reachErr(rr.r.opts.brokers(), err)
-	return fmt.Errorf("kafka: cannot read %s at offset %d: no progress for %s: %w", rr.tp, rr.pos, rr.r.opts.pollTimeout(), err)
+	return wrapErr(reachErr(rr.r.opts.brokers(), err), "cannot read %s at offset %d for %s", rr.tp, rr.pos, rr.r.opts.pollTimeout())
 }
 
 // backoff is the pause before fetching again after a failure or an empty
@@ -280,5 +279,5 @@ func (rr *rangeRead) flush() error {
 }
 
 func (rr *rangeRead) wrap(err error) error {
-	return fmt.Errorf("kafka: reading %s stopped at offset %d: %w", rr.rg, rr.pos, err)
+	return wrapErr(err, "reading %s stopped at offset %d", rr.rg, rr.pos)
 }

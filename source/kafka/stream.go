@@ -281,5 +281,5 @@ func (s *Stream) wrap(doing string, err error) error {
 	if errors.As(err, &unreachable) || errors.As(err, &lost) || isOwnError(err) {
 		return err
 	}
-	return fmt.Errorf("kafka: %s: %w", doing, err)
+	return wrapErr(err, "%s", doing)
 }
