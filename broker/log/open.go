@@ -53,6 +53,9 @@ func (l *Log) load() error {
 	if err != nil {
 		return err
 	}
+	if len(bases) == 0 {
+		clean = true // a new partition: nothing to recover
+	}
 	if !clean {
 		if bases, err = l.dropEmptyTail(bases); err != nil {
 			return err
@@ -340,7 +343,7 @@ func (l *Log) loadEpochs() error {
 	l.epochs.truncateFromEnd(l.leo.Load())
 	l.epochs.truncateFromStart(l.logStart)
 	fresh := encodeEpochCheckpoint(l.epochs.entries)
-	if bytes.Equal(fresh, data) {
+	if bytes.Equal(fresh, data) || (data == nil && len(l.epochs.entries) == 0) {
 		return nil
 	}
 	return writeFileAtomic(filepath.Join(l.dir, epochFile), fresh)
