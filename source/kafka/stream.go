@@ -212,7 +212,7 @@ func (s *Stream) withPartitions(ctx context.Context, fn func(partitionSet) error
 	var err error
 	for i := range attempts {
 		var parts partitionSet
-		if parts, err = s.sub.partitions(ctx, s.adm); err != nil {
+		if parts, err = s.sub.partitions(ctx, s.adm, s.known); err != nil {
 			return err
 		}
 		if err = fn(parts); !errors.Is(err, kerr.UnknownTopicOrPartition) {
@@ -225,6 +225,14 @@ func (s *Stream) withPartitions(ctx context.Context, fn func(partitionSet) error
 		}
 	}
 	return err
+}
+
+// known says whether the last listing had the partition.
+func (s *Stream) known(tp batch.TopicPartition) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.ends.Get(tp.Topic, tp.Partition)
+	return ok
 }
 
 // Commit commits the batch's end offsets to the query's consumer group with

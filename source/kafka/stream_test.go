@@ -280,3 +280,25 @@ func TestStreamLosesBrokerMidway(t *testing.T) {
 		}
 	})
 }
+
+func TestAssignedTopicDeleted(t *testing.T) {
+	k := newTestKafka(t)
+	k.createTopic(t, "as-del", 2, nil)
+	src := Assign(map[string][]int32{"as-del": {1}}).Brokers(k.addrs...)
+	failing, skipping := openTestStream(t, src), openTestStream(t, src.FailOnDataLoss(false))
+	for _, s := range []*Stream{failing, skipping} {
+		if _, err := s.LatestOffsets(ctxT(t)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := k.adm.DeleteTopic(ctxT(t), "as-del"); err != nil {
+		t.Fatal(err)
+	}
+	var lost *DataLossError
+	if _, err := failing.LatestOffsets(ctxT(t)); !errors.As(err, &lost) || lost.Topic != "as-del" || lost.Partition != 1 {
+		t.Fatalf("err %v, want data loss of as-del-1", err)
+	}
+	if latest, err := skipping.LatestOffsets(ctxT(t)); err != nil || len(latest) != 0 {
+		t.Fatalf("without FailOnDataLoss: %v, %v; want no partitions", latest, err)
+	}
+}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
+
+	"github.com/spate-io/spate/engine/batch"
 )
 
 // subscription says which partitions a source reads and finds them on the
@@ -34,15 +36,17 @@ func newSubscription(o *Options) (*subscription, error) {
 }
 
 // partitions lists the partitions read now, per topic. A subscribed topic
-// that does not exist (yet) has no partitions, as in Spark; an assigned
-// partition that does not exist is an error.
-func (sub *subscription) partitions(ctx context.Context, adm *kadm.Client) (partitionSet, error) {
+// that does not exist (yet) has no partitions, as in Spark. An assigned
+// partition that does not exist is an error unless known says the source
+// has seen it before: then it was deleted, which the caller reports as data
+// loss.
+func (sub *subscription) partitions(ctx context.Context, adm *kadm.Client, known func(batch.TopicPartition) bool) (partitionSet, error) {
 	details, err := sub.describe(ctx, adm)
 	if err != nil {
 		return nil, err
 	}
 	if sub.assign != nil {
-		return assignedPartitions(sub.assign, details)
+		return assignedPartitions(sub.assign, details, known)
 	}
 	set := make(partitionSet)
 	for _, t := range sortedKeys(details) {
@@ -90,24 +94,30 @@ func matchingTopics(all kadm.TopicDetails, re *regexp.Regexp) kadm.TopicDetails 
 	return out
 }
 
-// assignedPartitions checks that every assigned partition exists.
-func assignedPartitions(assign map[string][]int32, details kadm.TopicDetails) (partitionSet, error) {
+// assignedPartitions keeps the assigned partitions that exist; a missing
+// one that known does not vouch for is an error.
+func assignedPartitions(assign map[string][]int32, details kadm.TopicDetails, known func(batch.TopicPartition) bool) (partitionSet, error) {
 	set := make(partitionSet)
 	for _, t := range sortedKeys(assign) {
 		d, ok := details[t]
-		if !ok || errors.Is(d.Err, kerr.UnknownTopicOrPartition) {
-			return nil, fmt.Errorf("kafka: assigned topic %s does not exist", t)
-		}
-		if d.Err != nil {
+		exists := ok && !errors.Is(d.Err, kerr.UnknownTopicOrPartition)
+		if exists && d.Err != nil {
 			return nil, fmt.Errorf("kafka: cannot describe assigned topic %s: %w", t, d.Err)
 		}
 		ps := append([]int32(nil), assign[t]...)
 		sort.Slice(ps, func(i, j int) bool { return ps[i] < ps[j] })
 		for _, p := range ps {
-			if _, ok := d.Partitions[p]; !ok {
-				return nil, fmt.Errorf("kafka: assigned partition %s-%d does not exist (topic %s has %d partitions)", t, p, t, len(d.Partitions))
+			tp := batch.TopicPartition{Topic: t, Partition: p}
+			switch _, found := d.Partitions[p]; {
+			case exists && found:
+				set.add(t, p)
+			case known(tp):
+				// deleted since the source saw it: reported as data loss
+			case !exists:
+				return nil, fmt.Errorf("kafka: assigned topic %s does not exist", t)
+			default:
+				return nil, fmt.Errorf("kafka: assigned partition %s does not exist (topic %s has %d partitions)", tp, t, len(d.Partitions))
 			}
-			set.add(t, p)
 		}
 	}
 	return set, nil
