@@ -37,9 +37,12 @@ type Options struct {
 	// MaxFileRows rolls to a new file after this many rows. The default 0
 	// means no limit.
 	MaxFileRows int64 `json:"maxFileRows,omitempty"`
-	// MaxFileBytes rolls to a new file once a file holds this many
-	// compressed bytes, checked every chunkRows rows, so a file may pass it
-	// by one chunk. The default 0 means no limit.
+	// MaxFileBytes rolls to a new file once a file's finished pages hold
+	// this many compressed bytes. It is checked every 16,384 rows (and data
+	// pages shrink to 1/64 of it, between 16 KiB and 1 MiB, so the check
+	// sees the bytes promptly): a file passes it by up to a chunk and a
+	// page per column, a few percent in practice. The default 0 means no
+	// limit.
 	MaxFileBytes int64 `json:"maxFileBytes,omitempty"`
 	// Dictionary names the columns written with dictionary encoding; meant
 	// for low-cardinality strings (topic, country). The default is none:
