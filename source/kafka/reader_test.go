@@ -361,9 +361,19 @@ func TestReadRangePastTheEnd(t *testing.T) {
 	// Records that arrive while the range waits are read.
 	k.createTopic(t, "later", 1, nil)
 	k.produceN(t, "later", 0, 0, 3, 10)
+	produced := make(chan error, 1)
 	go func() {
-		time.Sleep(300 * time.Millisecond)
-		k.produceN(t, "later", 0, 3, 5, 10)
+		time.Sleep(300 * time.Millisecond) // the range waits for these; the result is the same either way
+		var recs []*kgo.Record
+		for i := 3; i < 8; i++ {
+			recs = append(recs, &kgo.Record{Topic: "later", Key: fmt.Appendf(nil, "k%d", i), Value: testValue(i, 10)})
+		}
+		produced <- k.cl.ProduceSync(ctxT(t), recs...).FirstErr()
+	}()
+	defer func() {
+		if err := <-produced; err != nil {
+			t.Errorf("produce: %v", err)
+		}
 	}()
 	rows, _, err = readRange(t, Subscribe("later").Brokers(k.addrs...), batch.Range{Topic: "later", From: 0, Until: 8})
 	if err != nil || !slices.Equal(offsetsOf(rows), span(0, 8)) {
