@@ -181,3 +181,29 @@ func TestBadCommitMessagesAreRefused(t *testing.T) {
 		t.Errorf("message of another batch: %v", err)
 	}
 }
+
+func TestWriteRejectsNullsInNotNullColumns(t *testing.T) {
+	mem := testAllocator(t)
+	w, err := Sink(t.TempDir()).Allocator(mem).NewTaskWriter(context.Background(), taskInfo(0, 0), rowsSchema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Abort(context.Background())
+	rec := buildRows(mem, 0, 5)
+	defer rec.Release()
+	fields := rowsSchema.Fields()
+	fields[2].Nullable = true
+	cols := append([]arrow.Array(nil), rec.Columns()...)
+	b := array.NewStringBuilder(mem)
+	defer b.Release()
+	b.AppendValues([]string{"a", "b"}, nil)
+	b.AppendNulls(3)
+	cols[2] = b.NewArray()
+	defer cols[2].Release()
+	bad := array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, 5)
+	defer bad.Release()
+	err = w.Write(context.Background(), bad)
+	if err == nil || !strings.Contains(err.Error(), "parquet: column topic is declared not null but a record holds 3 nulls in it") {
+		t.Fatalf("got %v", err)
+	}
+}

@@ -58,7 +58,7 @@ func newLayout(o *Options, input *arrow.Schema) (*layout, error) {
 		if err != nil {
 			return nil, err
 		}
-		if !arrow.IsBaseBinary(l.data.Field(i).Type.ID()) && !arrow.IsPrimitive(l.data.Field(i).Type.ID()) {
+		if id := l.data.Field(i).Type.ID(); !arrow.IsBaseBinary(id) && !arrow.IsPrimitive(id) && id != arrow.DICTIONARY {
 			return nil, fmt.Errorf("parquet: dictionary column %s has type %s; dictionary encoding applies to flat columns (strings, binaries, numbers)", name, l.data.Field(i).Type)
 		}
 	}

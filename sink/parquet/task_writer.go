@@ -114,6 +114,9 @@ func (w *taskWriter) Write(ctx context.Context, rec arrow.RecordBatch) error {
 	if err := schemaDiff(w.cfg.layout.input, rec.Schema()); err != nil {
 		return fmt.Errorf("%w (the record does not match the schema the task writer was opened with)", err)
 	}
+	if err := checkNotNull(w.cfg.layout.input, rec); err != nil {
+		return err
+	}
 	if rec.NumRows() == 0 {
 		return nil
 	}
@@ -128,6 +131,17 @@ func (w *taskWriter) Write(ctx context.Context, rec arrow.RecordBatch) error {
 		if err := pw.add(p.rec); err != nil {
 			w.err = err
 			return err
+		}
+	}
+	return nil
+}
+
+// checkNotNull refuses nulls in columns the schema declares not null:
+// Parquet would store them as required columns and lose the nulls.
+func checkNotNull(schema *arrow.Schema, rec arrow.RecordBatch) error {
+	for i, f := range schema.Fields() {
+		if n := rec.Column(i).NullN(); !f.Nullable && n > 0 {
+			return fmt.Errorf("parquet: column %s is declared not null but a record holds %d nulls in it", f.Name, n)
 		}
 	}
 	return nil
