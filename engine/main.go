@@ -143,7 +143,11 @@ func runLocal(w *StreamWriter, mf mainFlags, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sq, err := RunQuery(ctx, q, RunOptions{Mem: w.df.s.mem, OnProgress: func(p Progress) { printProgress(stdout, mf.output, p) }})
+	fault, err := killFaultFromEnv()
+	if err != nil {
+		return err
+	}
+	sq, err := RunQuery(ctx, q, RunOptions{Mem: w.df.s.mem, Fault: fault, OnProgress: func(p Progress) { printProgress(stdout, mf.output, p) }})
 	if err != nil {
 		return err
 	}

@@ -62,6 +62,7 @@ func newExecution(ctx context.Context, q *plan.Query, opts RunOptions) (*executi
 	}
 	if ex.runner == nil {
 		ex.worker = NewWorker("local", opts.Mem, opts.Logger)
+		ex.worker.SetFault(opts.Fault)
 		ex.runner = &LocalRunner{Worker: ex.worker}
 	}
 	return ex, nil

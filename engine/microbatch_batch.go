@@ -26,9 +26,15 @@ func (ex *execution) runBatch(ctx context.Context, p batch.Plan, t *batchTiming,
 	dur := map[string]int64{"latestOffset": t.latestOffset}
 	ex.sq.setStatus(fmt.Sprintf("Processing new data (batch %d)", p.ID), true, true)
 	if !rerun {
+		if err := ex.fault(BeforeOffsets, p.ID); err != nil {
+			return err
+		}
 		if err := ex.timed(dur, "walCommit", func() error { return ex.ckpt.WriteOffsets(p) }); err != nil {
 			return fmt.Errorf("engine: query %q: record batch %d: %w", ex.q.Name, p.ID, err)
 		}
+	}
+	if err := ex.fault(AfterOffsets, p.ID); err != nil {
+		return err
 	}
 	var results []TaskResult
 	err := ex.timed(dur, "addBatch", func() error {
@@ -36,10 +42,16 @@ func (ex *execution) runBatch(ctx context.Context, p batch.Plan, t *batchTiming,
 		if results, err = ex.runner.RunTasks(ctx, ex.q, ex.specs(p)); err != nil {
 			return err
 		}
+		if err := ex.fault(AfterTasks, p.ID); err != nil {
+			return err
+		}
 		return ex.sink.CommitBatch(ctx, p.ID, commitsOf(results))
 	})
 	if err != nil {
 		return fmt.Errorf("engine: query %q: batch %d: %w", ex.q.Name, p.ID, err)
+	}
+	if err := ex.fault(AfterSinkCommit, p.ID); err != nil {
+		return err
 	}
 	err = ex.timed(dur, "commitOffsets", func() error {
 		return ex.ckpt.WriteCommit(p.ID, checkpoint.CommitInfo{NextBatchWatermarkMs: p.Watermark})
@@ -47,7 +59,13 @@ func (ex *execution) runBatch(ctx context.Context, p batch.Plan, t *batchTiming,
 	if err != nil {
 		return fmt.Errorf("engine: query %q: commit batch %d: %w", ex.q.Name, p.ID, err)
 	}
+	if err := ex.fault(AfterCommit, p.ID); err != nil {
+		return err
+	}
 	ex.commitSources(ctx, p)
+	if err := ex.fault(AfterSourceCommit, p.ID); err != nil {
+		return err
+	}
 	if err := ex.ckpt.Purge(ex.opts.MinBatchesToRetain); err != nil {
 		ex.opts.Logger.Warn("engine: purging old batches", "query", ex.q.Name, "err", err)
 	}

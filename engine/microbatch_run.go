@@ -41,6 +41,10 @@ type RunOptions struct {
 	MaxBackoff time.Duration
 	// Now is the clock; the default is time.Now.
 	Now func() time.Time
+	// Fault, when set, is called at every step of every batch (see
+	// FaultPoint); tests use it to stop a query mid-protocol. MidTask is
+	// called by local tasks after each record they write.
+	Fault Fault
 }
 
 func (o *RunOptions) defaults() {

@@ -101,7 +101,7 @@ func (w *Worker) runTask(ctx context.Context, q *plan.Query, spec TaskSpec) (Tas
 	if err != nil {
 		return TaskResult{}, fmt.Errorf("sink %s: %w", sink.Kind(), err)
 	}
-	commit, err := readThrough(ctx, reader, pipe, tw, spec.Task.Ranges)
+	commit, err := readThrough(ctx, reader, pipe, w.faultWriter(tw, spec.BatchID), spec.Task.Ranges)
 	if err != nil {
 		if aerr := tw.Abort(context.WithoutCancel(ctx)); aerr != nil {
 			w.log.Warn("engine: abort of task output failed", "task", spec.Name(), "err", aerr)
@@ -115,6 +115,30 @@ func (w *Worker) runTask(ctx context.Context, q *plan.Query, spec TaskSpec) (Tas
 		EventTimeMin: c.EventTimeMin, EventTimeMax: c.EventTimeMax, HasEventTime: c.HasEventTime,
 		Executor: w.name,
 	}, nil
+}
+
+// faultWriter wraps tw so that the worker's fault runs after each write.
+func (w *Worker) faultWriter(tw TaskWriter, batchID int64) TaskWriter {
+	if w.fault == nil {
+		return tw
+	}
+	return &faultingWriter{TaskWriter: tw, fault: w.fault, batchID: batchID}
+}
+
+type faultingWriter struct {
+	TaskWriter
+	fault   Fault
+	batchID int64
+}
+
+func (f *faultingWriter) Write(ctx context.Context, rec arrow.RecordBatch) error {
+	if err := f.TaskWriter.Write(ctx, rec); err != nil {
+		return err
+	}
+	if err := f.fault(MidTask, f.batchID); err != nil {
+		return Permanent(fmt.Errorf("fault injected mid-task: %w", err))
+	}
+	return nil
 }
 
 // readThrough reads every range through the pipeline into the task writer

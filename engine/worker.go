@@ -21,6 +21,8 @@ type Worker struct {
 	mem  memory.Allocator
 	log  *slog.Logger
 
+	fault Fault // see SetFault
+
 	mu      sync.Mutex
 	readers map[string]RangeReader
 	sinks   map[string]StreamSink
@@ -37,6 +39,10 @@ func NewWorker(name string, mem memory.Allocator, log *slog.Logger) *Worker {
 	}
 	return &Worker{name: name, mem: mem, log: log, readers: map[string]RangeReader{}, sinks: map[string]StreamSink{}}
 }
+
+// SetFault makes tasks call f(MidTask, batch) after each record they write
+// to the sink, for fault-injection tests; set it before running tasks.
+func (w *Worker) SetFault(f Fault) { w.fault = f }
 
 // reader returns the open reader of a plan source, opening it on first use.
 func (w *Worker) reader(ctx context.Context, s plan.Source) (RangeReader, error) {

@@ -1,0 +1,239 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	pq "github.com/parquet-go/parquet-go"
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+var (
+	buildOnce sync.Once
+	binDir    string
+	buildErr  error
+)
+
+// jobBinary builds an example job program once per test binary.
+func jobBinary(t *testing.T, name string) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		binDir, buildErr = os.MkdirTemp("", "spate-e2e-*")
+		if buildErr != nil {
+			return
+		}
+		for _, ex := range []string{"etl", "clickstream", "wordcount"} {
+			out, err := exec.Command("go", "build", "-o", filepath.Join(binDir, ex), "github.com/spate-io/spate/examples/"+ex).CombinedOutput()
+			if err != nil {
+				buildErr = fmt.Errorf("building %s: %v\n%s", ex, err, out)
+				return
+			}
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return filepath.Join(binDir, name)
+}
+
+// jobRun is one run of a job process.
+type jobRun struct {
+	cmd    *exec.Cmd
+	stdout bytes.Buffer
+	stderr bytes.Buffer
+}
+
+// startJob starts a job program with args and extra environment.
+func startJob(t *testing.T, bin string, env []string, args ...string) *jobRun {
+	t.Helper()
+	r := &jobRun{cmd: exec.Command(bin, args...)}
+	r.cmd.Env = append(os.Environ(), env...)
+	r.cmd.Stdout, r.cmd.Stderr = &r.stdout, &r.stderr
+	if err := r.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// wait waits for the process with a deadline and returns how it ended.
+func (r *jobRun) wait(t *testing.T, timeout time.Duration) error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- r.cmd.Wait() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(timeout):
+		r.cmd.Process.Kill()
+		<-done
+		t.Fatalf("job did not end within %s\nstdout:\n%s\nstderr:\n%s", timeout, r.stdout.String(), r.stderr.String())
+		return nil
+	}
+}
+
+// killedBySIGKILL reports whether a process ended by SIGKILL.
+func killedBySIGKILL(err error) bool {
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) {
+		return false
+	}
+	ws, ok := ee.Sys().(syscall.WaitStatus)
+	return ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL
+}
+
+// tpo names one Kafka record.
+type tpo struct {
+	Topic     string
+	Partition int32
+	Offset    int64
+}
+
+// produceNumbered writes n records round-robin over the topic's partitions
+// with value "v-<i>" and returns what the broker acknowledged, by offset.
+func produceNumbered(t *testing.T, addr, topic string, partitions int32, n int) map[tpo]string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(addr), kgo.DefaultProduceTopic(topic), kgo.RecordPartitioner(kgo.RoundRobinPartitioner()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	adm := kadm.NewClient(cl)
+	if _, err := adm.CreateTopic(ctx, partitions, 1, nil, topic); err != nil && !strings.Contains(err.Error(), "TOPIC_ALREADY_EXISTS") {
+		t.Fatal(err)
+	}
+	want := make(map[tpo]string, n)
+	var mu sync.Mutex
+	var perr error
+	for i := 0; i < n; i++ {
+		v := fmt.Sprintf("v-%d", i)
+		cl.Produce(ctx, &kgo.Record{Value: []byte(v)}, func(r *kgo.Record, err error) {
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				perr = err
+				return
+			}
+			want[tpo{r.Topic, r.Partition, r.Offset}] = string(r.Value)
+		})
+	}
+	if err := cl.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if perr != nil {
+		t.Fatal(perr)
+	}
+	return want
+}
+
+// etlRow is the part of the etl output the checks read.
+type etlRow struct {
+	Topic     string `parquet:"topic"`
+	Partition int32  `parquet:"partition"`
+	Offset    int64  `parquet:"offset"`
+	Value     []byte `parquet:"value"`
+}
+
+// readETLOutput reads every Parquet file under dir by plain glob, the way
+// a reader that knows nothing of spate's manifest would, with parquet-go.
+func readETLOutput(t *testing.T, dir string) []etlRow {
+	t.Helper()
+	var rows []etlRow
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && strings.HasPrefix(d.Name(), "_") && path != dir {
+			return filepath.SkipDir // _checkpoint, _spate_log, _spate_tmp: not data
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".parquet") || strings.HasPrefix(d.Name(), ".") {
+			return nil
+		}
+		got, err := pq.ReadFile[etlRow](path)
+		if err != nil {
+			return fmt.Errorf("reading %s: %w", path, err)
+		}
+		rows = append(rows, got...)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+// checkExactlyOnce compares the output rows with the acknowledged records:
+// every record exactly once, with its value, and nothing else.
+func checkExactlyOnce(t *testing.T, want map[tpo]string, rows []etlRow) {
+	t.Helper()
+	seen := make(map[tpo]int, len(rows))
+	var problems []string
+	for _, r := range rows {
+		k := tpo{r.Topic, r.Partition, r.Offset}
+		seen[k]++
+		if v, ok := want[k]; !ok {
+			problems = append(problems, fmt.Sprintf("unexpected %v", k))
+		} else if v != string(r.Value) {
+			problems = append(problems, fmt.Sprintf("%v: value %q, want %q", k, r.Value, v))
+		}
+	}
+	for k, n := range seen {
+		if n > 1 {
+			problems = append(problems, fmt.Sprintf("%v written %d times", k, n))
+		}
+	}
+	for k := range want {
+		if seen[k] == 0 {
+			problems = append(problems, fmt.Sprintf("%v missing", k))
+		}
+	}
+	if len(problems) > 0 {
+		sort.Strings(problems)
+		if len(problems) > 20 {
+			problems = append(problems[:20], fmt.Sprintf("... and %d more", len(problems)-20))
+		}
+		t.Fatalf("output is not exactly the %d acknowledged records (%d rows):\n%s", len(want), len(rows), strings.Join(problems, "\n"))
+	}
+}
+
+// checkGroupCommitted checks the query's consumer group has committed the
+// end of every partition, so lag tools see it caught up.
+func checkGroupCommitted(t *testing.T, addr, group string, want map[tpo]string) {
+	t.Helper()
+	ends := map[int32]int64{}
+	var topic string
+	for k := range want {
+		topic = k.Topic
+		ends[k.Partition] = max(ends[k.Partition], k.Offset+1)
+	}
+	cl, err := kgo.NewClient(kgo.SeedBrokers(addr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	offs, err := kadm.NewClient(cl).FetchOffsets(ctx, group)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, end := range ends {
+		o, ok := offs.Lookup(topic, p)
+		if !ok || o.At != end {
+			t.Errorf("group %s: %s-%d committed %v (found %v), want %d", group, topic, p, o.At, ok, end)
+		}
+	}
+}
