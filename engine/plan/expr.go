@@ -111,3 +111,10 @@ func (e *Expr) Walk(fn func(*Expr) error) error {
 	}
 	return nil
 }
+
+// OpArity is how many arguments op takes (max -1: any number); ok is
+// false for an op plans cannot hold.
+func OpArity(op string) (min, max int, ok bool) {
+	a, ok := ops[op]
+	return a.min, a.max, ok
+}

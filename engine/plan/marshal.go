@@ -291,3 +291,12 @@ func compact(raw json.RawMessage) json.RawMessage {
 	}
 	return b.Bytes()
 }
+
+// Validate checks a plan built in memory as Unmarshal checks a decoded
+// one: known kinds and ops, arities, literal values, source indexes.
+func Validate(q *Query) error {
+	if q == nil {
+		return fmt.Errorf("plan: nil query")
+	}
+	return validate(q, false)
+}

@@ -161,6 +161,9 @@ func (s *inSet) Eval(c *Ctx, rec arrow.RecordBatch) (arrow.Array, error) {
 	}
 	defer x.Release()
 	n := x.Len()
+	if n == 0 { // compute's is_in leaks its output buffers on empty input
+		return array.MakeArrayOfNull(c.Mem, arrow.FixedWidthTypes.Boolean, 0), nil
+	}
 	xd := compute.NewDatum(x)
 	defer xd.Release()
 	set := compute.NewDatum(s.set)

@@ -109,7 +109,7 @@ func resolveRegexpExtract(r *Resolver, e *plan.Expr, args []Expr) (Expr, error) 
 	if idx < 0 || idx > int64(re.NumSubexp()) {
 		return nil, analysisf("regexp_extract in %s: group %d does not exist; pattern %q has %d groups", r.Where, idx, re.String(), re.NumSubexp())
 	}
-	return &fnExpr{name: "regexp_extract", args: []Expr{s}, dt: arrow.BinaryTypes.String, k: func(c *Ctx, n int, in []arrow.Array) (arrow.Array, error) {
+	return &fnExpr{name: "regexp_extract", args: []Expr{s}, dt: s.Type(), k: func(c *Ctx, n int, in []arrow.Array) (arrow.Array, error) {
 		return mapStrings(c, in[0], func(dst []byte, v string) []byte {
 			m := re.FindStringSubmatchIndex(v)
 			if m == nil || m[2*idx] < 0 {
@@ -136,7 +136,7 @@ func resolveRegexpReplace(r *Resolver, e *plan.Expr, args []Expr) (Expr, error) 
 		return nil, err
 	}
 	tmpl := javaReplacement(rep)
-	return &fnExpr{name: "regexp_replace", args: []Expr{s}, dt: arrow.BinaryTypes.String, k: func(c *Ctx, n int, in []arrow.Array) (arrow.Array, error) {
+	return &fnExpr{name: "regexp_replace", args: []Expr{s}, dt: s.Type(), k: func(c *Ctx, n int, in []arrow.Array) (arrow.Array, error) {
 		return mapStrings(c, in[0], func(dst []byte, v string) []byte {
 			return append(dst, re.ReplaceAllString(v, tmpl)...)
 		}), nil

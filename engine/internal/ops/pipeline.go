@@ -53,6 +53,9 @@ func Compile(q *plan.Query, env Env) (*Pipeline, error) {
 	if env.Mem == nil {
 		env.Mem = memory.DefaultAllocator
 	}
+	if err := plan.Validate(q); err != nil {
+		return nil, err
+	}
 	if env.Source < 0 || env.Source >= len(q.Sources) {
 		return nil, fmt.Errorf("engine: the task reads source %d but the plan has %d sources", env.Source, len(q.Sources))
 	}
