@@ -26,6 +26,7 @@ func sampleCommands() []Command {
 		&ElectLeaders{Type: ElectUnclean},
 		&Reassign{Partitions: []ReassignPartition{{TopicPartition{"clicks", 1}, []int32{3, 1}}}},
 		&Reassign{Partitions: []ReassignPartition{{TopicPartition: TopicPartition{"clicks", 1}}}},
+		&AllocateProducerIDs{BrokerID: 1, Count: 1000},
 		&DeleteTopic{Name: "manual"},
 	}
 }

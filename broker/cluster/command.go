@@ -30,6 +30,8 @@ type Result struct {
 	// Partitions holds one outcome per partition for ElectLeaders and
 	// Reassign.
 	Partitions []PartitionResult `json:"partitions,omitempty"`
+	// ProducerIDs is the block AllocateProducerIDs reserved.
+	ProducerIDs *ProducerIDBlock `json:"producerIds,omitempty"`
 	// Index is the raft index the command was applied at (set by the
 	// Controller; 0 when applied to a bare State).
 	Index uint64 `json:"index,omitempty"`
@@ -75,6 +77,8 @@ var commandTypes = map[string]func() Command{
 	opAlterPartition:   func() Command { return new(AlterPartition) },
 	opElectLeaders:     func() Command { return new(ElectLeaders) },
 	opReassign:         func() Command { return new(Reassign) },
+
+	opAllocateProducerIDs: func() Command { return new(AllocateProducerIDs) },
 }
 
 // EncodeCommand encodes cmd as a JSON record for the log.

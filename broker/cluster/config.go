@@ -28,6 +28,12 @@ type Config struct {
 	// eligible (a raft voter). Keep 3 or 5 voters; the other brokers can
 	// be non-voters.
 	NonVoter bool
+	// AutoVoter leaves the choice to the controller: it makes this broker
+	// a voter while the cluster has fewer than DesiredVoters (3), a
+	// non-voter otherwise, so the first three brokers to join are the
+	// controller quorum. A broker that starts a new cluster is always a
+	// voter. Default false; exclusive with NonVoter.
+	AutoVoter bool
 
 	// RaftAddr is the TCP address raft and forwarded commands listen on.
 	// Port 0 picks a free port. Default "127.0.0.1:0".
@@ -156,6 +162,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("cluster: config: NodeID %d is negative; node ids are 0 or more", d.NodeID)
 	case d.DataDir == "":
 		return errors.New("cluster: config: DataDir is required (the folder for the raft log and snapshots)")
+	case d.NonVoter && d.AutoVoter:
+		return errors.New("cluster: config: NonVoter and AutoVoter exclude each other; set one")
 	case d.NonVoter && len(d.Seeds) == 0:
 		return errors.New("cluster: config: a NonVoter broker cannot start a cluster; give Seeds to join")
 	case t.HeartbeatTimeout < 5*time.Millisecond || t.ElectionTimeout < 5*time.Millisecond:

@@ -109,7 +109,7 @@ func Start(cfg Config) (c *Controller, err error) {
 		}
 	}
 	c.incarnation = newIncarnation()
-	meta := nodeMeta{ID: cfg.NodeID, Kafka: cfg.KafkaAddr, Raft: advertise.String(), Rack: cfg.Rack, Voter: !cfg.NonVoter, Incarnation: c.incarnation}
+	meta := nodeMeta{ID: cfg.NodeID, Kafka: cfg.KafkaAddr, Raft: advertise.String(), Rack: cfg.Rack, Voter: !cfg.NonVoter && !cfg.AutoVoter, Auto: cfg.AutoVoter, Incarnation: c.incarnation}
 	if c.ml, err = startMemberlist(cfg, meta, c.members); err != nil {
 		return nil, err
 	}
@@ -197,6 +197,12 @@ func (c *Controller) CreateTopic(ctx context.Context, name string, partitions in
 	}
 	return res.Topic, nil
 }
+
+// Crash stops the node as a crash looks to the others: no goodbye to the
+// gossip cluster and no hand-over of raft leadership, so they notice only
+// through failure detection. It is for fault tests of in-process clusters
+// (a killed process does the same).
+func (c *Controller) Crash() error { return c.shutdown(false) }
 
 // Close leaves the cluster gracefully: it tells the gossip cluster it is
 // leaving (the controller fences it and moves its leaderships at once),

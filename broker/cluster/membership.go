@@ -21,6 +21,8 @@ type nodeMeta struct {
 	Raft  string `json:"raft"`
 	Rack  string `json:"rack,omitempty"`
 	Voter bool   `json:"voter"`
+	// Auto leaves voter or non-voter to the controller (Config.AutoVoter).
+	Auto bool `json:"auto,omitempty"`
 	// Incarnation is random per process start.
 	Incarnation uint64 `json:"inc"`
 }
@@ -28,7 +30,9 @@ type nodeMeta struct {
 // member is what this node knows of another through memberlist.
 type member struct {
 	Broker Broker
-	Alive  bool
+	// AutoVoter: the broker leaves voter or non-voter to the controller.
+	AutoVoter bool
+	Alive     bool
 	// Since is when Alive last changed.
 	Since time.Time
 }
@@ -51,18 +55,18 @@ func newMembers(log *slog.Logger, kick func()) *members {
 
 func nodeName(id int32) string { return "broker-" + strconv.Itoa(int(id)) }
 
-func (m *members) fromNode(n *memberlist.Node) (Broker, bool) {
+func (m *members) fromNode(n *memberlist.Node) (Broker, bool, bool) {
 	var meta nodeMeta
 	if err := json.Unmarshal(n.Meta, &meta); err != nil || nodeName(meta.ID) != n.Name {
 		m.log.Warn("cluster: ignoring a gossip member with unreadable metadata (is another product on this gossip port?)", "node", n.Name, "addr", n.Address())
-		return Broker{}, false
+		return Broker{}, false, false
 	}
 	return Broker{ID: meta.ID, KafkaAddr: meta.Kafka, RaftAddr: meta.Raft, GossipAddr: n.Address(), Rack: meta.Rack,
-		ControllerEligible: meta.Voter, Incarnation: meta.Incarnation}, true
+		ControllerEligible: meta.Voter, Incarnation: meta.Incarnation}, meta.Auto, true
 }
 
 func (m *members) set(n *memberlist.Node, alive bool) {
-	b, ok := m.fromNode(n)
+	b, auto, ok := m.fromNode(n)
 	if !ok {
 		return
 	}
@@ -72,7 +76,7 @@ func (m *members) set(n *memberlist.Node, alive bool) {
 	if !had || old.Alive != alive {
 		since = time.Now()
 	}
-	m.byID[b.ID] = member{Broker: b, Alive: alive, Since: since}
+	m.byID[b.ID] = member{Broker: b, AutoVoter: auto, Alive: alive, Since: since}
 	m.mu.Unlock()
 	if !had || old.Alive != alive || old.Broker != b {
 		m.log.Info("cluster: member changed", "broker", b.ID, "alive", alive, "gossip", b.GossipAddr, "raft", b.RaftAddr)

@@ -38,7 +38,8 @@ type reconcilePlan struct {
 //   - an unfenced broker memberlist reports dead or gone is fenced, and one
 //     memberlist has never reported is fenced after FenceGrace;
 //   - an alive member missing from raft, or there at another address, is
-//     added as a voter (controller-eligible) or a non-voter.
+//     added as a voter (controller-eligible, or leaving the choice to the
+//     controller while there are fewer than DesiredVoters) or a non-voter.
 //
 // Dead servers are never removed from raft: a voter that is down still
 // counts toward the quorum size, as with a static KRaft voter set.
@@ -66,7 +67,7 @@ func planReconcile(in reconcileInput) reconcilePlan {
 			if registered && (b.Fenced || restarted) {
 				plan.Commands = append(plan.Commands, &UnfenceBroker{ID: id})
 			}
-			plan.addRaft(in.Raft, m.Broker)
+			plan.addRaft(in.Raft, m.Broker, m.AutoVoter)
 		case registered && !b.Fenced && (seen || in.Now.Sub(in.LeaderSince) >= in.FenceGrace):
 			plan.Commands = append(plan.Commands, &FenceBroker{ID: id})
 		}
@@ -74,9 +75,9 @@ func planReconcile(in reconcileInput) reconcilePlan {
 	return plan
 }
 
-func (p *reconcilePlan) addRaft(cfg []raft.Server, b Broker) {
+func (p *reconcilePlan) addRaft(cfg []raft.Server, b Broker, auto bool) {
 	want := raft.Server{ID: raftID(b.ID), Address: raft.ServerAddress(b.RaftAddr), Suffrage: raft.Nonvoter}
-	if b.ControllerEligible {
+	if b.ControllerEligible || auto && p.voters(cfg) < DesiredVoters {
 		want.Suffrage = raft.Voter
 	}
 	for _, s := range cfg {
@@ -96,6 +97,21 @@ func (p *reconcilePlan) addRaft(cfg []raft.Server, b Broker) {
 	} else {
 		p.Nonvoters = append(p.Nonvoters, want)
 	}
+}
+
+// DesiredVoters is how many voters the controller makes of brokers that
+// leave the choice to it (Config.AutoVoter): the first three to join.
+const DesiredVoters = 3
+
+// voters counts the voters of cfg plus those the plan adds.
+func (p *reconcilePlan) voters(cfg []raft.Server) int {
+	n := len(p.Voters)
+	for _, s := range cfg {
+		if s.Suffrage == raft.Voter && !slices.ContainsFunc(p.Voters, func(v raft.Server) bool { return v.ID == s.ID }) {
+			n++
+		}
+	}
+	return n
 }
 
 func sameRegistration(a, b *Broker) bool {

@@ -15,6 +15,7 @@ func TestPlanReconcile(t *testing.T) {
 	}
 	alive := func(br Broker) member { return member{Broker: br, Alive: true} }
 	dead := func(br Broker) member { return member{Broker: br} }
+	auto := func(br Broker) member { return member{Broker: br, AutoVoter: true, Alive: true} }
 	voter := func(id int32, port int) raft.Server {
 		return raft.Server{Suffrage: raft.Voter, ID: raftID(id), Address: raft.ServerAddress(fmt.Sprintf("h:%d", port))}
 	}
@@ -53,6 +54,10 @@ func TestPlanReconcile(t *testing.T) {
 			[]raft.Server{voter(1, 1), voter(2, 2), {Suffrage: raft.Nonvoter, ID: "3", Address: "h:3"}}, now, ""},
 		{"restarted before anyone noticed", state(), map[int32]member{1: alive(b(1, 1, true)), 2: alive(func() Broker { x := b(2, 2, true); x.Incarnation = 9; return x }()), 3: alive(b(3, 3, false))},
 			[]raft.Server{voter(1, 1), voter(2, 2), {Suffrage: raft.Nonvoter, ID: "3", Address: "h:3"}}, now, "fenceBroker(2) registerBroker(2) unfenceBroker(2)"},
+		{"the first three auto brokers become voters", NewState(), map[int32]member{1: alive(b(1, 1, true)), 2: auto(b(2, 2, false)), 3: auto(b(3, 3, false)), 4: auto(b(4, 4, false))},
+			[]raft.Server{voter(1, 1)}, now, "registerBroker(1) registerBroker(2) registerBroker(3) registerBroker(4) voter(2@h:2) voter(3@h:3) nonvoter(4@h:4)"},
+		{"an auto broker fills a missing voter", state(), map[int32]member{1: alive(b(1, 1, true)), 2: alive(b(2, 2, true)), 3: auto(b(3, 3, false))},
+			[]raft.Server{voter(1, 1), voter(2, 2)}, now, "voter(3@h:3)"},
 		{"a voter is never demoted", state(), map[int32]member{1: alive(b(1, 1, true)), 2: alive(b(2, 2, true)), 3: alive(b(3, 3, false))},
 			[]raft.Server{voter(1, 1), voter(2, 2), voter(3, 3)}, now, ""},
 	}

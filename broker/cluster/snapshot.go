@@ -63,6 +63,9 @@ func (s *State) check() error {
 			}
 		}
 	}
+	if s.NextProducerID < 0 {
+		return fmt.Errorf("next producer id %d is negative", s.NextProducerID)
+	}
 	if len(s.byID) != len(s.Topics) {
 		return fmt.Errorf("two topics share an id")
 	}

@@ -25,6 +25,9 @@ type State struct {
 	// Index is the raft log index of the last command applied; 0 for a
 	// State used outside raft.
 	Index uint64 `json:"index"`
+	// NextProducerID is above every producer id handed out in a block by
+	// AllocateProducerIDs; 0 before the first block.
+	NextProducerID int64 `json:"nextProducerId,omitempty"`
 
 	byID map[TopicID]string // derived from Topics; rebuilt after decoding
 }
@@ -174,6 +177,8 @@ func (s *State) Clone() *State {
 		Topics:  make(map[string]*Topic, len(s.Topics)),
 		Index:   s.Index,
 		byID:    make(map[TopicID]string, len(s.Topics)),
+
+		NextProducerID: s.NextProducerID,
 	}
 	for id, b := range s.Brokers {
 		bc := *b
@@ -197,6 +202,8 @@ func (s *State) cloneSharing(prev *State) *State {
 		Topics:  make(map[string]*Topic, len(s.Topics)),
 		Index:   s.Index,
 		byID:    make(map[TopicID]string, len(s.Topics)),
+
+		NextProducerID: s.NextProducerID,
 	}
 	for id, b := range s.Brokers {
 		bc := *b
