@@ -16,7 +16,7 @@ func fixedClock(s *FileSink) *FileSink {
 	return s
 }
 
-func replaySink(dir string, mem any) *FileSink {
+func replaySink(dir string) *FileSink {
 	return fixedClock(Sink(dir).PartitionBy("partition").MaxFileRows(400))
 }
 
@@ -25,7 +25,7 @@ func TestReplayedBatchLeavesTheSameFiles(t *testing.T) {
 		t.Run(crash, func(t *testing.T) {
 			dir := t.TempDir()
 			mem := testAllocator(t)
-			s := replaySink(dir, mem).Allocator(mem)
+			s := replaySink(dir).Allocator(mem)
 			commitBatch(t, s, 0, mem, [][2]int{{0, 1000}, {1000, 700}}, 256)
 			commitBatch(t, s, 1, mem, [][2]int{{1700, 900}, {2600, 1300}}, 256)
 			want := tree(t, dir)
@@ -52,7 +52,7 @@ func TestReplayedBatchLeavesTheSameFiles(t *testing.T) {
 
 			// A restarted driver replays batch 1 with the same rows, cut
 			// into other records.
-			s2 := replaySink(dir, mem).Allocator(mem)
+			s2 := replaySink(dir).Allocator(mem)
 			commitBatch(t, s2, 1, mem, [][2]int{{1700, 900}, {2600, 1300}}, 1000)
 			compareTrees(t, tree(t, dir), want)
 			checkRows(t, readCommitted(t, dir), 3900)
