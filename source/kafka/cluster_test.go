@@ -246,8 +246,8 @@ func offsetsOf(rows []row) []int64 {
 	return out
 }
 
-// span is the offsets [from, until).
-func span(from, until int64) []int64 {
+// offsetSpan is the offsets [from, until).
+func offsetSpan(from, until int64) []int64 {
 	out := make([]int64, 0, until-from)
 	for o := from; o < until; o++ {
 		out = append(out, o)

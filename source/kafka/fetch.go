@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kerr"
-	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/spate-io/spate/engine/batch"
@@ -20,13 +19,17 @@ const fetchMaxWait = 500 * time.Millisecond
 
 // fetchResult is one fetch of one partition, decoded.
 type fetchResult struct {
-	// fp holds the records at or after the fetch offset, the partition's
-	// high watermark and log start, and the partition's error, if any.
-	fp kgo.FetchPartition
+	// d holds the records at or after the fetch offset.
+	d *decoded
 	// next is the offset to fetch next: past every batch the response
-	// held, including control records, aborted and compacted-away offsets
-	// that yield no record.
+	// held, including transaction markers and compacted-away offsets that
+	// yield no record.
 	next int64
+	// hwm is the partition's high watermark.
+	hwm int64
+	// partErr is the partition's error: a Kafka error code, or records
+	// that do not decode.
+	partErr error
 	// size is the bytes of record batches received.
 	size int
 	// err is a failed request (no broker answer, no leader known).
@@ -37,8 +40,9 @@ type fetchResult struct {
 var errTopicGone = errors.New("the partition no longer exists")
 
 // fetch asks the partition's leader for records from offset on and decodes
-// them with franz-go's decoder (decompression, CRC checks, transaction
-// markers). refresh forces fresh metadata, after a leader change.
+// them (CRC checks, decompression with franz-go's codecs, transaction
+// markers passed over). refresh forces fresh metadata, after a leader
+// change.
 func (r *Reader) fetch(ctx context.Context, tp batch.TopicPartition, offset int64, maxBytes int32, refresh bool) fetchResult {
 	leader, err := r.leader(ctx, tp, refresh)
 	if err != nil {
@@ -57,14 +61,12 @@ func (r *Reader) fetch(ctx context.Context, tp batch.TopicPartition, offset int6
 	if !ok {
 		return fetchResult{err: fmt.Errorf("the broker's fetch response lacks %s", tp)}
 	}
-	opts := kgo.ProcessFetchPartitionOpts{
-		Offset:         offset,
-		Topic:          tp.Topic,
-		Partition:      tp.Partition,
-		IsolationLevel: kgo.ReadUncommitted(),
+	res := fetchResult{next: offset, hwm: rp.HighWatermark, size: len(rp.RecordBatches)}
+	if res.partErr = kerr.ErrorForCode(rp.ErrorCode); res.partErr != nil {
+		return res
 	}
-	fp, next := kgo.ProcessFetchPartition(opts, rp, r.decompressor, nil)
-	return fetchResult{fp: fp, next: next, size: len(rp.RecordBatches)}
+	res.d, res.next, res.partErr = decodeBatches(rp.RecordBatches, offset, r.decompressor)
+	return res
 }
 
 // fetchRequest is a sessionless fetch of one partition. The client pins

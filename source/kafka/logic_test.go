@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/twmb/franz-go/pkg/kgo"
-
 	"github.com/spate-io/spate/engine/batch"
 )
 
@@ -50,10 +48,10 @@ func TestFetchBytes(t *testing.T) {
 }
 
 func TestRangeFilter(t *testing.T) {
-	recs := func(offs ...int64) []*kgo.Record {
-		out := make([]*kgo.Record, len(offs))
+	recs := func(offs ...int64) []decodedRecord {
+		out := make([]decodedRecord, len(offs))
 		for i, o := range offs {
-			out[i] = &kgo.Record{Offset: o}
+			out[i] = decodedRecord{offset: o}
 		}
 		return out
 	}
@@ -66,12 +64,17 @@ func TestRangeFilter(t *testing.T) {
 	if want := []int64{14, 19}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("second fetch kept %v, want %v (no repeats, nothing at or past until)", got, want)
 	}
+	f = newRangeFilter(0, 10)
+	got = offsetsOfRecords(f.keep(recs(0, 1, 12, 2, 1, 3)))
+	if want := []int64{0, 1, 2, 3}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("out of order: kept %v, want %v", got, want)
+	}
 }
 
-func offsetsOfRecords(recs []*kgo.Record) []int64 {
+func offsetsOfRecords(recs []decodedRecord) []int64 {
 	out := []int64{}
 	for _, r := range recs {
-		out = append(out, r.Offset)
+		out = append(out, r.offset)
 	}
 	return out
 }

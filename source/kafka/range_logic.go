@@ -1,7 +1,5 @@
 package kafka
 
-import "github.com/twmb/franz-go/pkg/kgo"
-
 // Fetch sizing. A range asks for about the bytes it still needs, so the
 // broker does not send much past Until, within these bounds.
 const (
@@ -53,9 +51,9 @@ func outOfRange(pos, until, logStart, logEnd int64) (next, lostFrom, lostUntil i
 }
 
 // rangeFilter keeps the records of one range: offsets in [from, until),
-// each above the last kept. The fetch decoder already drops offsets below
-// the fetch offset; this guards the range against a broker that answers
-// out of order or past the end.
+// each above the last kept. The decoder already drops offsets below the
+// fetch offset; this guards the range against a broker that answers out of
+// order or past the end.
 type rangeFilter struct {
 	until int64
 	last  int64 // offset of the last record kept, from-1 at the start
@@ -66,25 +64,25 @@ func newRangeFilter(from, until int64) rangeFilter {
 }
 
 // keep returns the records of recs to emit. Records come in offset order,
-// so that is a sub-slice of recs, found without writing to it; a record out
-// of order (a broken broker) makes it copy the ones that qualify.
-func (f *rangeFilter) keep(recs []*kgo.Record) []*kgo.Record {
+// so that is a sub-slice of recs; a record out of order (a broken broker)
+// makes it copy the ones that qualify.
+func (f *rangeFilter) keep(recs []decodedRecord) []decodedRecord {
 	lo := 0
-	for lo < len(recs) && recs[lo].Offset <= f.last {
+	for lo < len(recs) && recs[lo].offset <= f.last {
 		lo++
 	}
 	hi := lo
-	for hi < len(recs) && recs[hi].Offset > f.last && recs[hi].Offset < f.until {
-		f.last = recs[hi].Offset
+	for hi < len(recs) && recs[hi].offset > f.last && recs[hi].offset < f.until {
+		f.last = recs[hi].offset
 		hi++
 	}
-	if hi == len(recs) || recs[hi].Offset >= f.until && sortedFrom(recs, hi) {
+	if hi == len(recs) || recs[hi].offset >= f.until && sortedFrom(recs, hi) {
 		return recs[lo:hi]
 	}
-	out := append([]*kgo.Record(nil), recs[lo:hi]...)
+	out := append([]decodedRecord(nil), recs[lo:hi]...)
 	for _, r := range recs[hi:] {
-		if r.Offset > f.last && r.Offset < f.until {
-			f.last = r.Offset
+		if r.offset > f.last && r.offset < f.until {
+			f.last = r.offset
 			out = append(out, r)
 		}
 	}
@@ -93,9 +91,9 @@ func (f *rangeFilter) keep(recs []*kgo.Record) []*kgo.Record {
 
 // sortedFrom says whether the offsets of recs[i:] only go up, so nothing
 // after a record at or past the end can be inside the range.
-func sortedFrom(recs []*kgo.Record, i int) bool {
+func sortedFrom(recs []decodedRecord, i int) bool {
 	for j := i + 1; j < len(recs); j++ {
-		if recs[j].Offset <= recs[j-1].Offset {
+		if recs[j].offset <= recs[j-1].offset {
 			return false
 		}
 	}

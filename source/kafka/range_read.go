@@ -8,7 +8,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/twmb/franz-go/pkg/kerr"
-	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/spate-io/spate/engine/batch"
 )
@@ -59,14 +58,14 @@ func (rr *rangeRead) run(ctx context.Context) error {
 		case <-ctx.Done():
 			return rr.wrap(ctx.Err())
 		}
-		recs, delay, err := rr.step(ctx, res)
+		seg, delay, err := rr.step(ctx, res)
 		if err != nil {
 			return err
 		}
 		if rr.pos < rr.rg.Until {
 			pending = rr.start(ctx, delay)
 		}
-		if err := rr.add(recs); err != nil {
+		if err := rr.add(seg); err != nil {
 			return err
 		}
 		if rr.pos >= rr.rg.Until {
@@ -108,28 +107,28 @@ func (rr *rangeRead) fetchSize() int32 {
 
 // step applies one fetch: it moves the position and returns the records to
 // add, or decides how long to wait before fetching again, or fails.
-func (rr *rangeRead) step(ctx context.Context, res fetchResult) ([]*kgo.Record, time.Duration, error) {
+func (rr *rangeRead) step(ctx context.Context, res fetchResult) (segment, time.Duration, error) {
 	if ctx.Err() != nil {
-		return nil, 0, rr.wrap(ctx.Err())
+		return segment{}, 0, rr.wrap(ctx.Err())
 	}
 	switch {
 	case res.err != nil:
-		return nil, rr.backoff(), rr.retryOrFail(res.err)
-	case errors.Is(res.fp.Err, kerr.OffsetOutOfRange):
-		return nil, 0, rr.outOfRange(ctx)
-	case res.fp.Err != nil:
+		return segment{}, rr.backoff(), rr.retryOrFail(res.err)
+	case errors.Is(res.partErr, kerr.OffsetOutOfRange):
+		return segment{}, 0, rr.outOfRange(ctx)
+	case res.partErr != nil:
 		var ke *kerr.Error
-		if errors.As(res.fp.Err, &ke) && ke.Retriable {
-			return nil, rr.backoff(), rr.retryOrFail(res.fp.Err)
+		if errors.As(res.partErr, &ke) && ke.Retriable {
+			return segment{}, rr.backoff(), rr.retryOrFail(res.partErr)
 		}
-		return nil, 0, wrapErr(res.fp.Err, "cannot read %s at offset %d", rr.tp, rr.pos)
+		return segment{}, 0, wrapErr(res.partErr, "cannot read %s at offset %d", rr.tp, rr.pos)
 	}
 	rr.r.fetches.Add(1)
 	if res.next <= rr.pos {
-		return nil, rr.noProgress(res), rr.stalled(res)
+		return segment{}, rr.noProgress(res), rr.stalled(res)
 	}
 	rr.progress(res)
-	return rr.filter.keep(res.fp.Records), 0, nil
+	return segment{d: res.d, recs: rr.filter.keep(res.d.recs)}, 0, nil
 }
 
 // progress records a fetch that moved the position.
@@ -152,7 +151,7 @@ func (rr *rangeRead) progress(res fetchResult) {
 // twice as much. At the high watermark the range's end is not there yet
 // (it was planned against a leader that has since moved): wait for it.
 func (rr *rangeRead) noProgress(res fetchResult) time.Duration {
-	if res.fp.HighWatermark > rr.pos {
+	if res.hwm > rr.pos {
 		rr.bigBatch = min(2*max(rr.fetchSize(), rr.bigBatch), largestFetchBytes)
 		return 0
 	}
@@ -166,10 +165,10 @@ func (rr *rangeRead) stalled(res fetchResult) error {
 	if time.Since(rr.lastProgress) < rr.r.opts.pollTimeout() {
 		return nil
 	}
-	if res.fp.HighWatermark > rr.pos {
+	if res.hwm > rr.pos {
 		return fmt.Errorf("kafka: cannot read %s at offset %d: the record batch there does not fit in a %d-byte fetch", rr.tp, rr.pos, rr.fetchSize())
 	}
-	why := fmt.Sprintf("the partition ends at %d and nothing arrived for %s", res.fp.HighWatermark, rr.r.opts.pollTimeout())
+	why := fmt.Sprintf("the partition ends at %d and nothing arrived for %s", res.hwm, rr.r.opts.pollTimeout())
 	return rr.lose(rr.pos, rr.rg.Until, why)
 }
 
@@ -240,17 +239,18 @@ func (rr *rangeRead) lose(from, until int64, why string) error {
 	return nil
 }
 
-// add queues records for the Arrow record being gathered, emitting it
-// whenever it reaches a size limit.
-func (rr *rangeRead) add(recs []*kgo.Record) error {
+// add queues a fetch's records for the Arrow record being gathered,
+// emitting it whenever it reaches a size limit.
+func (rr *rangeRead) add(seg segment) error {
+	recs := seg.recs
 	for len(recs) > 0 {
 		n := 0
 		for n < len(recs) && rr.pendingRows < rr.r.chunkRows && rr.pendingBytes < rr.r.chunkBytes {
-			rr.pendingBytes += recordBytes(recs[n])
+			rr.pendingBytes += int(recs[n].size)
 			rr.pendingRows++
 			n++
 		}
-		rr.pending = append(rr.pending, recs[:n])
+		rr.pending = append(rr.pending, segment{d: seg.d, recs: recs[:n]})
 		recs = recs[n:]
 		if rr.pendingRows >= rr.r.chunkRows || rr.pendingBytes >= rr.r.chunkBytes {
 			if err := rr.flush(); err != nil {
@@ -267,7 +267,7 @@ func (rr *rangeRead) flush() error {
 		return nil
 	}
 	rows, size := rr.pendingRows, rr.pendingBytes
-	rec := buildRecord(rr.r.mem, rr.pending, rr.r.opts.IncludeHeaders)
+	rec := buildRecord(rr.r.mem, rr.tp.Topic, rr.tp.Partition, rr.pending, rr.r.opts.IncludeHeaders)
 	clear(rr.pending) // drop the references to the fetch buffers
 	rr.pending, rr.pendingRows, rr.pendingBytes = rr.pending[:0], 0, 0
 	if err := rr.emit(rec); err != nil {

@@ -31,7 +31,7 @@ func TestReadRangeExactBoundaries(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if got, want := offsetsOf(rows), span(rg[0], rg[1]); !slices.Equal(got, want) {
+				if got, want := offsetsOf(rows), offsetSpan(rg[0], rg[1]); !slices.Equal(got, want) {
 					t.Fatalf("offsets %v, want %v", brief(got), brief(want))
 				}
 				for _, r := range rows {
@@ -72,7 +72,7 @@ func TestReadRangeAcrossManyFetchesAndRecords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := offsetsOf(rows), span(7, 2993); !slices.Equal(got, want) {
+	if got, want := offsetsOf(rows), offsetSpan(7, 2993); !slices.Equal(got, want) {
 		t.Fatalf("offsets %v, want %v", brief(got), brief(want))
 	}
 	if records != 5 { // 2986 rows in records of 700
@@ -177,7 +177,7 @@ func TestReadRangeCompressedBatches(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					if got, want := offsetsOf(rows), span(rg[0], rg[1]); !slices.Equal(got, want) {
+					if got, want := offsetsOf(rows), offsetSpan(rg[0], rg[1]); !slices.Equal(got, want) {
 						t.Fatalf("%v: offsets %v, want %v", rg, brief(got), brief(want))
 					}
 					for _, r := range rows {
@@ -306,7 +306,7 @@ func TestReadRangeDataLoss(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := offsetsOf(rows), span(50, 80); !slices.Equal(got, want) {
+	if got, want := offsetsOf(rows), offsetSpan(50, 80); !slices.Equal(got, want) {
 		t.Fatalf("offsets %v, want %v", brief(got), brief(want))
 	}
 	rows, _, err = collect(ctxT(t), r, batch.Range{Topic: "ret", From: 20, Until: 40}) // wholly lost
@@ -354,7 +354,7 @@ func TestReadRangePastTheEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := offsetsOf(rows), span(5, 10); !slices.Equal(got, want) {
+	if got, want := offsetsOf(rows), offsetSpan(5, 10); !slices.Equal(got, want) {
 		t.Fatalf("offsets %v, want %v", got, want)
 	}
 
@@ -376,7 +376,7 @@ func TestReadRangePastTheEnd(t *testing.T) {
 		}
 	}()
 	rows, _, err = readRange(t, Subscribe("later").Brokers(k.addrs...), batch.Range{Topic: "later", From: 0, Until: 8})
-	if err != nil || !slices.Equal(offsetsOf(rows), span(0, 8)) {
+	if err != nil || !slices.Equal(offsetsOf(rows), offsetSpan(0, 8)) {
 		t.Fatalf("offsets %v, err %v; want 0-7", offsetsOf(rows), err)
 	}
 }
@@ -441,7 +441,7 @@ func TestReadRangeConcurrentPartitions(t *testing.T) {
 			p, half := int32(i/2), int64(i%2)
 			rg := batch.Range{Topic: "multi", Partition: p, From: half * 1000, Until: half*1000 + 1000}
 			rows, _, err := collect(ctxT(t), r, rg)
-			if err == nil && !slices.Equal(offsetsOf(rows), span(rg.From, rg.Until)) {
+			if err == nil && !slices.Equal(offsetsOf(rows), offsetSpan(rg.From, rg.Until)) {
 				err = fmt.Errorf("%s: offsets %v", rg, brief(offsetsOf(rows)))
 			}
 			errs[i] = err
@@ -519,7 +519,7 @@ func TestReadRangeFollowsLeaders(t *testing.T) {
 	defer r.Close()
 	for p := range int32(3) {
 		rows, _, err := collect(ctxT(t), r, batch.Range{Topic: "spread", Partition: p, From: 0, Until: 3000})
-		if err != nil || !slices.Equal(offsetsOf(rows), span(0, 3000)) {
+		if err != nil || !slices.Equal(offsetsOf(rows), offsetSpan(0, 3000)) {
 			t.Fatalf("partition %d: offsets %v, err %v", p, brief(offsetsOf(rows)), err)
 		}
 	}
@@ -538,7 +538,7 @@ func TestReadRangeFollowsLeaders(t *testing.T) {
 		}
 		return nil
 	})
-	if err != nil || !slices.Equal(offsetsOf(rows), span(0, 3000)) {
+	if err != nil || !slices.Equal(offsetsOf(rows), offsetSpan(0, 3000)) {
 		t.Fatalf("across a leader move: offsets %v, err %v", brief(offsetsOf(rows)), err)
 	}
 	if after := k.fake.LeaderFor("spread", 0); after == before {

@@ -5,7 +5,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/spate-io/spate/engine"
 )
@@ -17,51 +16,44 @@ const (
 	defaultChunkBytes = 16 << 20 // key, value and header bytes
 )
 
-// rows are the records of one Arrow record, as the runs of consecutive
-// records that fetches returned (so gathering them writes no pointer per
-// record).
-type rows [][]*kgo.Record
+// segment is a run of consecutive records of one fetch.
+type segment struct {
+	d    *decoded
+	recs []decodedRecord
+}
+
+// rows are the records of one Arrow record, as segments of fetches.
+type rows []segment
 
 func (rs rows) len() int {
 	n := 0
-	for _, run := range rs {
-		n += len(run)
+	for _, s := range rs {
+		n += len(s.recs)
 	}
 	return n
 }
 
-// each calls fn for every record in order.
-func (rs rows) each(fn func(i int, r *kgo.Record)) {
-	i := 0
-	for _, run := range rs {
-		for _, r := range run {
-			fn(i, r)
-			i++
-		}
-	}
-}
-
-// buildRecord copies Kafka records of one partition into one Arrow record
-// of engine.KafkaSchema (with headers when asked). It measures every column
+// buildRecord copies the records of one partition into one Arrow record of
+// engine.KafkaSchema (with headers when asked). It measures every column
 // first and allocates each buffer once at its exact size, then copies keys
 // and values straight from the fetch buffers: no builder growth, no buffer
 // copied twice, nothing allocated per row.
-func buildRecord(mem memory.Allocator, rs rows, headers bool) arrow.RecordBatch {
-	cb := columnBuilder{mem: mem, rs: rs, n: rs.len()}
+func buildRecord(mem memory.Allocator, topic string, partition int32, rs rows, headers bool) arrow.RecordBatch {
+	cb := columnBuilder{mem: mem, n: rs.len()}
 	defer cb.release()
 	schema := engine.KafkaSchema
 	cols := []arrow.Array{
-		cb.nullable(func(r *kgo.Record) []byte { return r.Key }),
-		cb.nullable(func(r *kgo.Record) []byte { return r.Value }),
-		varLen(&cb, arrow.BinaryTypes.String, func(r *kgo.Record) string { return r.Topic }, nil),
-		cb.int32s(arrow.PrimitiveTypes.Int32, func(r *kgo.Record) int32 { return r.Partition }),
-		cb.int64s(arrow.PrimitiveTypes.Int64, func(r *kgo.Record) int64 { return r.Offset }),
-		cb.int64s(engine.KafkaTimestampType, func(r *kgo.Record) int64 { return r.Timestamp.UnixMilli() }),
-		cb.int32s(arrow.PrimitiveTypes.Int32, func(r *kgo.Record) int32 { return int32(r.Attrs.TimestampType()) }),
+		cb.bytesColumn(rs, func(r *decodedRecord) span { return r.key }),
+		cb.bytesColumn(rs, func(r *decodedRecord) span { return r.value }),
+		cb.constString(topic),
+		cb.constInt32(partition),
+		cb.int64s(arrow.PrimitiveTypes.Int64, rs, func(r *decodedRecord) int64 { return r.offset }),
+		cb.int64s(engine.KafkaTimestampType, rs, func(r *decodedRecord) int64 { return r.timestamp }),
+		cb.int32s(rs, func(r *decodedRecord) int32 { return r.tsType }),
 	}
 	if headers {
 		schema = engine.KafkaSchemaWithHeaders
-		cols = append(cols, cb.headers())
+		cols = append(cols, cb.headers(rs))
 	}
 	defer func() {
 		for _, c := range cols {
@@ -71,22 +63,11 @@ func buildRecord(mem memory.Allocator, rs rows, headers bool) arrow.RecordBatch 
 	return array.NewRecordBatch(schema, cols, int64(cb.n))
 }
 
-// recordBytes is the key, value and header bytes of a record, what the
-// chunk byte limit counts.
-func recordBytes(r *kgo.Record) int {
-	n := len(r.Key) + len(r.Value)
-	for _, h := range r.Headers {
-		n += len(h.Key) + len(h.Value)
-	}
-	return n
-}
-
 // columnBuilder allocates column buffers from mem and releases its own
 // references once the arrays hold theirs.
 type columnBuilder struct {
 	mem   memory.Allocator
-	rs    rows
-	n     int // rows in rs
+	n     int // rows
 	owned []*memory.Buffer
 }
 
@@ -103,106 +84,152 @@ func (cb *columnBuilder) release() {
 	}
 }
 
-// validity returns a bitmap of valid(r) for every row, or nil and 0 when
-// every row is valid.
-func (cb *columnBuilder) validity(valid func(*kgo.Record) bool) (*memory.Buffer, int) {
-	nulls := 0
-	cb.rs.each(func(_ int, r *kgo.Record) {
-		if !valid(r) {
-			nulls++
-		}
-	})
-	if nulls == 0 {
-		return nil, 0
-	}
-	buf := cb.alloc(int(bitutil.BytesForBits(int64(cb.n))))
-	bits := buf.Bytes()
-	clear(bits)
-	cb.rs.each(func(i int, r *kgo.Record) {
-		if valid(r) {
-			bitutil.SetBit(bits, i)
-		}
-	})
-	return buf, nulls
+func (cb *columnBuilder) array(dt arrow.DataType, n int, bufs []*memory.Buffer, children []arrow.ArrayData, nulls int) arrow.Array {
+	d := array.NewData(dt, n, bufs, children, nulls, 0)
+	defer d.Release()
+	return array.MakeFromData(d)
 }
 
-// varLen builds a binary or string column of one value per row. valid is
-// nil for a column without nulls.
-func varLen[T string | []byte](cb *columnBuilder, dt arrow.DataType, value func(*kgo.Record) T, valid func(*kgo.Record) bool) arrow.Array {
-	size := 0
-	cb.rs.each(func(_ int, r *kgo.Record) { size += len(value(r)) })
-	var (
-		validBuf *memory.Buffer
-		nulls    int
-	)
-	if valid != nil {
-		validBuf, nulls = cb.validity(valid)
+// bytesColumn builds a binary column from one span per record; a null
+// span is a null value (Kafka's null key or value; empty is not null).
+func (cb *columnBuilder) bytesColumn(rs rows, field func(*decodedRecord) span) arrow.Array {
+	size, nulls := 0, 0
+	for _, s := range rs {
+		for i := range s.recs {
+			if n := field(&s.recs[i]).n; n >= 0 {
+				size += int(n)
+			} else {
+				nulls++
+			}
+		}
 	}
 	offsetsBuf, dataBuf := cb.alloc((cb.n+1)*arrow.Int32SizeBytes), cb.alloc(size)
-	offsets := arrow.Int32Traits.CastFromBytes(offsetsBuf.Bytes())
-	data := dataBuf.Bytes()
-	pos := 0
-	cb.rs.each(func(i int, r *kgo.Record) {
-		offsets[i] = int32(pos)
-		pos += copy(data[pos:], value(r))
-	})
+	offsets, data := arrow.Int32Traits.CastFromBytes(offsetsBuf.Bytes()), dataBuf.Bytes()
+	var validBuf *memory.Buffer
+	var valid []byte
+	if nulls > 0 {
+		validBuf = cb.alloc(int(bitutil.BytesForBits(int64(cb.n))))
+		valid = validBuf.Bytes()
+		clear(valid)
+	}
+	row, pos := 0, 0
+	for _, s := range rs {
+		for i := range s.recs {
+			offsets[row] = int32(pos)
+			sp := field(&s.recs[i])
+			if sp.n >= 0 {
+				pos += copy(data[pos:], s.d.bufs[sp.buf][sp.off:sp.off+sp.n])
+				if valid != nil {
+					bitutil.SetBit(valid, row)
+				}
+			}
+			row++
+		}
+	}
 	offsets[cb.n] = int32(pos)
-	d := array.NewData(dt, cb.n, []*memory.Buffer{validBuf, offsetsBuf, dataBuf}, nil, nulls, 0)
-	defer d.Release()
-	return array.MakeFromData(d)
+	return cb.array(arrow.BinaryTypes.Binary, cb.n, []*memory.Buffer{validBuf, offsetsBuf, dataBuf}, nil, nulls)
 }
 
-// nullable builds a binary column where a nil slice is null (Kafka's null
-// key or value; an empty value is not null).
-func (cb *columnBuilder) nullable(value func(*kgo.Record) []byte) arrow.Array {
-	return varLen(cb, arrow.BinaryTypes.Binary, value, func(r *kgo.Record) bool { return value(r) != nil })
+// constString builds a string column with the same value in every row.
+func (cb *columnBuilder) constString(v string) arrow.Array {
+	offsetsBuf, dataBuf := cb.alloc((cb.n+1)*arrow.Int32SizeBytes), cb.alloc(cb.n*len(v))
+	offsets, data := arrow.Int32Traits.CastFromBytes(offsetsBuf.Bytes()), dataBuf.Bytes()
+	for i := range cb.n {
+		offsets[i] = int32(i * len(v))
+		copy(data[i*len(v):], v)
+	}
+	offsets[cb.n] = int32(cb.n * len(v))
+	return cb.array(arrow.BinaryTypes.String, cb.n, []*memory.Buffer{nil, offsetsBuf, dataBuf}, nil, 0)
 }
 
-func (cb *columnBuilder) int32s(dt arrow.DataType, field func(*kgo.Record) int32) arrow.Array {
+// constInt32 builds an int32 column with the same value in every row.
+func (cb *columnBuilder) constInt32(v int32) arrow.Array {
 	buf := cb.alloc(cb.n * arrow.Int32SizeBytes)
 	vals := arrow.Int32Traits.CastFromBytes(buf.Bytes())
-	cb.rs.each(func(i int, r *kgo.Record) { vals[i] = field(r) })
-	return cb.fixed(dt, buf)
+	for i := range vals {
+		vals[i] = v
+	}
+	return cb.array(arrow.PrimitiveTypes.Int32, cb.n, []*memory.Buffer{nil, buf}, nil, 0)
 }
 
-func (cb *columnBuilder) int64s(dt arrow.DataType, field func(*kgo.Record) int64) arrow.Array {
+func (cb *columnBuilder) int32s(rs rows, field func(*decodedRecord) int32) arrow.Array {
+	buf := cb.alloc(cb.n * arrow.Int32SizeBytes)
+	vals := arrow.Int32Traits.CastFromBytes(buf.Bytes())
+	row := 0
+	for _, s := range rs {
+		for i := range s.recs {
+			vals[row] = field(&s.recs[i])
+			row++
+		}
+	}
+	return cb.array(arrow.PrimitiveTypes.Int32, cb.n, []*memory.Buffer{nil, buf}, nil, 0)
+}
+
+func (cb *columnBuilder) int64s(dt arrow.DataType, rs rows, field func(*decodedRecord) int64) arrow.Array {
 	buf := cb.alloc(cb.n * arrow.Int64SizeBytes)
 	vals := arrow.Int64Traits.CastFromBytes(buf.Bytes())
-	cb.rs.each(func(i int, r *kgo.Record) { vals[i] = field(r) })
-	return cb.fixed(dt, buf)
-}
-
-func (cb *columnBuilder) fixed(dt arrow.DataType, values *memory.Buffer) arrow.Array {
-	d := array.NewData(dt, cb.n, []*memory.Buffer{nil, values}, nil, 0, 0)
-	defer d.Release()
-	return array.MakeFromData(d)
+	row := 0
+	for _, s := range rs {
+		for i := range s.recs {
+			vals[row] = field(&s.recs[i])
+			row++
+		}
+	}
+	return cb.array(dt, cb.n, []*memory.Buffer{nil, buf}, nil, 0)
 }
 
 // headers builds the headers column: a list of (key, value) structs per
-// row, null for a record without headers, as Spark does. The entries are
-// a column builder of their own over one pseudo-record per header.
-func (cb *columnBuilder) headers() arrow.Array {
+// row, null for a record without headers, as Spark does.
+func (cb *columnBuilder) headers(rs rows) arrow.Array {
 	offsetsBuf := cb.alloc((cb.n + 1) * arrow.Int32SizeBytes)
 	offsets := arrow.Int32Traits.CastFromBytes(offsetsBuf.Bytes())
-	var flat []*kgo.Record
-	cb.rs.each(func(i int, r *kgo.Record) {
-		offsets[i] = int32(len(flat))
-		for _, h := range r.Headers {
-			flat = append(flat, &kgo.Record{Key: []byte(h.Key), Value: h.Value})
+	// The entries are a rows of their own: one pseudo-record per header,
+	// key and value spans of the same fetch buffers.
+	var entries rows
+	total, nulls, row := 0, 0, 0
+	for _, s := range rs {
+		var flat []decodedRecord
+		for i := range s.recs {
+			r := &s.recs[i]
+			offsets[row] = int32(total)
+			if r.nhdr == 0 {
+				nulls++
+			}
+			for _, h := range s.d.hdrs[r.hdr : r.hdr+r.nhdr] {
+				flat = append(flat, decodedRecord{key: h.key, value: h.value})
+			}
+			total += int(r.nhdr)
+			row++
 		}
-	})
-	offsets[cb.n] = int32(len(flat))
-	valid, nulls := cb.validity(func(r *kgo.Record) bool { return len(r.Headers) > 0 })
-
-	hb := columnBuilder{mem: cb.mem, rs: rows{flat}, n: len(flat)}
-	defer hb.release()
-	keys := varLen(&hb, arrow.BinaryTypes.String, func(r *kgo.Record) []byte { return r.Key }, nil)
+		entries = append(entries, segment{d: s.d, recs: flat})
+	}
+	offsets[cb.n] = int32(total)
+	var validBuf *memory.Buffer
+	if nulls > 0 {
+		validBuf = cb.alloc(int(bitutil.BytesForBits(int64(cb.n))))
+		valid := validBuf.Bytes()
+		clear(valid)
+		row = 0
+		for _, s := range rs {
+			for i := range s.recs {
+				if s.recs[i].nhdr > 0 {
+					bitutil.SetBit(valid, row)
+				}
+				row++
+			}
+		}
+	}
+	eb := columnBuilder{mem: cb.mem, n: total}
+	defer eb.release()
+	keys := eb.bytesColumn(entries, func(r *decodedRecord) span { return r.key })
 	defer keys.Release()
-	values := hb.nullable(func(r *kgo.Record) []byte { return r.Value })
+	values := eb.bytesColumn(entries, func(r *decodedRecord) span { return r.value })
 	defer values.Release()
-	entries := array.NewData(engine.KafkaHeaderType, len(flat), []*memory.Buffer{nil}, []arrow.ArrayData{keys.Data(), values.Data()}, 0, 0)
-	defer entries.Release()
-	d := array.NewData(engine.KafkaHeadersType, cb.n, []*memory.Buffer{valid, offsetsBuf}, []arrow.ArrayData{entries}, nulls, 0)
-	defer d.Release()
-	return array.MakeFromData(d)
+	// Header keys are never null (the decoder refuses one), so the key
+	// column's data is a valid string column's.
+	keyStrings := array.NewData(arrow.BinaryTypes.String, total, keys.Data().Buffers(), nil, 0, 0)
+	defer keyStrings.Release()
+	entry := array.NewData(engine.KafkaHeaderType, total, []*memory.Buffer{nil}, []arrow.ArrayData{keyStrings, values.Data()}, 0, 0)
+	defer entry.Release()
+	return cb.array(engine.KafkaHeadersType, cb.n, []*memory.Buffer{validBuf, offsetsBuf}, []arrow.ArrayData{entry}, nulls)
 }

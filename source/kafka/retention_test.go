@@ -48,7 +48,7 @@ func TestDataLossByRetention(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := offsetsOf(rows), span(logStart, 200); !slices.Equal(got, want) {
+	if got, want := offsetsOf(rows), offsetSpan(logStart, 200); !slices.Equal(got, want) {
 		t.Fatalf("offsets %v, want %v", brief(got), brief(want))
 	}
 }

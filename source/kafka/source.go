@@ -259,10 +259,14 @@ func (s *Source) OpenReader(ctx context.Context) (engine.RangeReader, error) {
 }
 
 // OpenReaderWithAllocator opens the executor's side, building records with
-// mem. It fails within RequestTimeout when no broker answers.
+// mem (nil means Arrow's default allocator). It fails within RequestTimeout
+// when no broker answers.
 func (s *Source) OpenReaderWithAllocator(ctx context.Context, mem memory.Allocator) (*Reader, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
+	}
+	if mem == nil {
+		mem = memory.DefaultAllocator
 	}
 	return openReader(ctx, s.opts.clone(), mem)
 }
