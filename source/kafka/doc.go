@@ -46,23 +46,29 @@
 // # Executor side
 //
 // OpenReader returns a Reader that reads exact ranges [From, Until) with
-// Fetch requests to each partition's leader, decoded by franz-go
-// (kgo.ProcessFetchPartition: decompression, CRC checks, transaction
-// markers). The decoder returns the exact next offset to fetch, so a range
-// ends when that offset reaches Until even when no record sits at Until-1
-// (a commit marker, a compacted-away record, an aborted transaction). This
-// is why the reader issues its own fetches instead of polling a kgo
-// consumer: the consumer hides its fetch position, prefetches past Until,
-// and repositioning one partition restarts fetching for all of them.
+// Fetch requests to each partition's leader. The reader decodes the v2
+// record batches itself (CRC-32C checked, decompressed with franz-go's
+// codecs, transaction markers passed over) into pointer-free spans of the
+// fetch buffers, and copies them into Arrow columns allocated once at
+// their exact size: records of at most 64Ki rows or 16 MiB of data. The
+// decoder knows the exact next offset to fetch, so a range ends when that
+// offset reaches Until even when no record sits at Until-1 (a commit
+// marker, a compacted-away record). That is why the reader issues its own
+// fetches instead of polling a kgo consumer: the consumer hides its fetch
+// position, prefetches past Until, and repositioning one partition
+// (SetOffsets) restarts fetching for all of them. Reads are
+// read_uncommitted, Spark's default: records of aborted transactions are
+// read too.
 //
-// A Reader keeps one kgo client per broker list for its lifetime: warm
+// A Reader keeps one kgo client for its broker list for its lifetime: warm
 // connections, negotiated versions and cached leaders, so a task's first
 // fetch costs one round trip. Reuse is safe because every fetch carries its
-// own partition and offset (a sessionless fetch, KIP-227 epoch -1) and the
+// own partition and offset (a sessionless fetch, KIP-227 epoch -1; with
+// one partition per request a fetch session would save nothing) and the
 // client is safe for concurrent use: ranges of different partitions may be
 // read at the same time, and a range that starts where the last one ended
 // simply fetches from there. Within a range the next fetch is in flight
-// while the previous one is copied into Arrow.
+// while the previous one is decoded and copied into Arrow.
 //
 // Offsets below the log start (retention, DeleteRecords) or past a
 // truncated end fail the range with a *DataLossError naming the topic,
