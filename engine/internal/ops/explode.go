@@ -21,6 +21,7 @@ type explodeOp struct {
 }
 
 func (x *explodeOp) apply(r *run, _ int, in batch, next push) error {
+	r.bind(in)
 	la, err := x.list.Eval(r.ctx, in.rec)
 	if err != nil {
 		return err

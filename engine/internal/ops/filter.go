@@ -13,6 +13,7 @@ type filterOp struct {
 }
 
 func (f *filterOp) apply(r *run, _ int, in batch, next push) error {
+	r.bind(in)
 	c, err := f.cond.Eval(r.ctx, in.rec)
 	if err != nil {
 		return err

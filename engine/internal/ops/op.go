@@ -33,6 +33,27 @@ type run struct {
 	trackRows bool
 	counters  *Counters
 	emit      func(arrow.RecordBatch) error
+	// locate names input row i of the pipeline's batch.
+	locate func(int) string
+}
+
+// bind points error locations at the rows of b: row i of b is input row
+// origin(b, i). Operators call it before evaluating expressions over b.
+func (r *run) bind(b batch) {
+	if r.locate == nil {
+		return
+	}
+	if b.rows == nil {
+		r.ctx.Locate = r.locate
+		return
+	}
+	rows := b.rows
+	r.ctx.Locate = func(i int) string {
+		if i < 0 || i >= len(rows) {
+			return ""
+		}
+		return r.locate(int(rows[i]))
+	}
 }
 
 func newRun(ctx context.Context, mem memory.Allocator, nowMicros int64, track bool, c *Counters) *run {

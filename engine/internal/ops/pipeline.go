@@ -152,7 +152,7 @@ func (p *Pipeline) Process(ctx context.Context, rec arrow.RecordBatch, emit func
 	}
 	r := newRun(ctx, p.env.Mem, p.env.NowMicros, p.trackRows, &p.counters)
 	r.emit = emit
-	r.ctx.Locate = p.locator(rec)
+	r.locate = p.locator(rec)
 	p.counters.RowsIn += rec.NumRows()
 	defer func() { p.counters.Malformed += r.ctx.Malformed() }()
 	for _, entry := range p.entries {

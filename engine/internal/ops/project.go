@@ -14,6 +14,7 @@ type projectOp struct {
 }
 
 func (p *projectOp) apply(r *run, _ int, in batch, next push) error {
+	r.bind(in)
 	rec, err := project(r, p.exprs, p.schema, in.rec)
 	if err != nil {
 		return err

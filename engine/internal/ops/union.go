@@ -14,6 +14,7 @@ type unionOp struct {
 }
 
 func (u *unionOp) apply(r *run, child int, in batch, next push) error {
+	r.bind(in)
 	rec, err := project(r, u.conform[child], u.schema, in.rec)
 	if err != nil {
 		return err

@@ -14,6 +14,7 @@ type watermarkOp struct {
 }
 
 func (w *watermarkOp) apply(r *run, _ int, in batch, next push) error {
+	r.bind(in)
 	c, err := w.col.Eval(r.ctx, in.rec)
 	if err != nil {
 		return err
