@@ -1,6 +1,7 @@
 package kafka
 
 import (
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -157,5 +158,13 @@ func TestPartitionChanges(t *testing.T) {
 	}
 	if msg := got[0].lossError().Error(); !strings.Contains(msg, "[3,20)") || !strings.Contains(msg, "went back from 20 to 3") {
 		t.Fatalf("backwards partition message: %s", msg)
+	}
+}
+
+func TestDataLossIsPermanent(t *testing.T) {
+	var err error = &DataLossError{Topic: "t", From: 1, Until: 2, Why: "gone"}
+	var marked interface{ Permanent() bool }
+	if !errors.As(wrapErr(err, "reading"), &marked) || !marked.Permanent() {
+		t.Fatal("a data loss error must stay permanent through wrapping, so the engine does not retry it")
 	}
 }
