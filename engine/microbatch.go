@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -381,8 +380,7 @@ func (ex *execution) retry(ctx context.Context, what string, fn func() error) er
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		var p *permanentError
-		if errors.As(err, &p) {
+		if !Retryable(err) {
 			return err
 		}
 		msg := fmt.Sprintf("Retrying %s in %s: %v", what, backoff, err)

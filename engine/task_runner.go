@@ -121,9 +121,16 @@ type permanentError struct{ err error }
 func (e *permanentError) Error() string { return e.err.Error() }
 func (e *permanentError) Unwrap() error { return e.err }
 
-// Retryable reports whether a task error may succeed on another attempt:
-// every error but a Permanent one or a cancellation.
+// Retryable reports whether an error may go away on another attempt:
+// every error but a cancellation, one made with Permanent, or one whose
+// chain holds an error with a Permanent() bool method returning true
+// (how connectors mark errors such as lost data without importing this
+// package's helpers).
 func Retryable(err error) bool {
 	var p *permanentError
-	return !errors.As(err, &p) && !errors.Is(err, context.Canceled)
+	if errors.As(err, &p) || errors.Is(err, context.Canceled) {
+		return false
+	}
+	var marked interface{ Permanent() bool }
+	return !errors.As(err, &marked) || !marked.Permanent()
 }

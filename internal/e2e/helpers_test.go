@@ -237,3 +237,5 @@ func checkGroupCommitted(t *testing.T, addr, group string, want map[tpo]string) 
 		}
 	}
 }
+
+var sprintf = fmt.Sprintf
