@@ -133,7 +133,7 @@ func (qs *queries) run(mq *managedQuery) error {
 	r := &runner{execs: d.execs, client: d.tasks, maxAttempts: d.cfg.MaxTaskAttempts, log: d.log.With("query", name),
 		metrics: d.metrics, setWaiting: mq.setWaiting}
 	sq, err := engine.RunQuery(d.ctx, mq.q, engine.RunOptions{
-		Runner: r, Logger: d.log.With("query", name), PollInterval: d.cfg.QueryPollInterval,
+		Runner: r, Logger: d.log, PollInterval: d.cfg.QueryPollInterval,
 		OnProgress: d.metrics.observe,
 	})
 	if err != nil {

@@ -31,12 +31,14 @@ type Cluster struct {
 	DriverData string
 	// Broker and Driver are the processes last started.
 	Broker, Driver *Process
+	// Executors are the executor processes last started, by name.
+	Executors map[string]*Process
 }
 
 // New returns a cluster with nothing started yet.
 func New(t testing.TB) *Cluster {
 	dir := t.TempDir()
-	return &Cluster{t: t, Dir: dir, DriverAddr: FreeAddr(t), DriverData: filepath.Join(dir, "driver")}
+	return &Cluster{t: t, Dir: dir, DriverAddr: FreeAddr(t), DriverData: filepath.Join(dir, "driver"), Executors: map[string]*Process{}}
 }
 
 // StartBroker starts a broker process and waits until it answers Kafka
@@ -94,6 +96,7 @@ func (c *Cluster) StartExecutor(name string, args ...string) *Process {
 	c.t.Helper()
 	base := []string{"executor", "--driver", c.DriverAddr, "--name", name}
 	p := StartProcess(c.t, name, append(base, args...)...)
+	c.Executors[name] = p
 	WaitFor(c.t, ReadyTimeout, 20*time.Millisecond, func() error {
 		if p.Exited() {
 			return fmt.Errorf("%s exited: %s", name, p.Logs())
