@@ -29,6 +29,10 @@ func init() {
 		}
 		return OpenParquet(o.Paths...)
 	})
+	DescribeSource(ParquetKind, ConnectorSpec{
+		Summary: "Parquet files read whole, for static DataFrames (Session.ReadParquet).",
+		Options: []OptionSpec{{Name: "paths", Type: "strings", Required: true, Doc: "files, folders (read recursively, skipping _ and . names) or glob patterns"}},
+	})
 }
 
 // ParquetOptions are the Parquet source's plan options.

@@ -27,6 +27,13 @@ func init() {
 		}
 		return New(o), nil
 	})
+	engine.DescribeSink(Kind, engine.ConnectorSpec{
+		Summary: "every committed batch printed as a table (Spark's console sink).",
+		Options: []engine.OptionSpec{
+			{Name: "numRows", Type: "int", Default: "20", Doc: "rows shown per batch"},
+			{Name: "truncate", Type: "int", Default: "20", Doc: "cells cut to this many characters; negative: never"},
+		},
+	})
 }
 
 // Options are Spark's console sink options.

@@ -32,6 +32,10 @@ func init() {
 		}
 		return s, nil
 	})
+	engine.DescribeSink(Kind, engine.ConnectorSpec{
+		Summary: "committed batches kept in this process, each exactly once, for tests and examples.",
+		Options: []engine.OptionSpec{{Name: "name", Type: "string", Required: true, Doc: "the name the sink was made with"}},
+	})
 }
 
 // Options are the sink's plan options.

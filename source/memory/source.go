@@ -30,6 +30,10 @@ func init() {
 		}
 		return s, nil
 	})
+	engine.DescribeSource(Kind, engine.ConnectorSpec{
+		Summary: "rows pushed into named partitions in this process, for tests and examples.",
+		Options: []engine.OptionSpec{{Name: "name", Type: "string", Required: true, Doc: "the name the source was made with; also the topic of its offsets"}},
+	})
 }
 
 // Options are the source's plan options.

@@ -28,6 +28,15 @@ func init() {
 		}
 		return New(o)
 	})
+	engine.DescribeSource(Kind, engine.ConnectorSpec{
+		Summary: "rows (timestamp, value) at a steady rate, for demos and benchmarks (Spark's rate source).",
+		Options: []engine.OptionSpec{
+			{Name: "rowsPerSecond", Type: "int", Default: "1", Doc: "rows per second once ramped up"},
+			{Name: "rampUpTime", Type: "duration", Default: "none", Doc: "time for the rate to grow linearly from 0"},
+			{Name: "numPartitions", Type: "int", Default: "1", Doc: "partitions the rows are spread over"},
+			{Name: "startTimeMs", Type: "int", Required: true, Doc: "Unix milliseconds of row 0, recorded so replays match"},
+		},
+	})
 }
 
 // Options configure the source; they go into the plan as JSON.

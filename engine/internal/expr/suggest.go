@@ -57,3 +57,8 @@ func didYouMean(name, kind string, candidates []string) string {
 	b.WriteString(")")
 	return b.String()
 }
+
+// DidYouMean is didYouMean for other packages' unknown-name errors.
+func DidYouMean(name, kind string, candidates []string) string {
+	return didYouMean(name, kind, candidates)
+}
