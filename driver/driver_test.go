@@ -2,6 +2,9 @@ package driver_test
 
 import (
 	"fmt"
+	"io"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -39,8 +42,43 @@ func TestDriverRunsAQueryOnTwoExecutorsExactlyOnce(t *testing.T) {
 	if len(st.LastProgress.Tasks) != 4 || len(used) != 2 {
 		t.Errorf("last batch ran %d tasks on %v; want 4 tasks spread over both executors", len(st.LastProgress.Tasks), used)
 	}
+	checkPages(t, d.Addr())
 	again, err := c.Submit(ctx10(t), passthroughPlan(t, "etl", brokers, "events", out, ckpt))
 	if err != nil || !again.Resubmitted || again.ID != resp.ID {
 		t.Fatalf("submitting the same query again: %+v, %v; want the running query back", again, err)
 	}
+}
+
+// checkPages checks the status page and /metrics of a driver running the
+// query etl on two executors.
+func checkPages(t *testing.T, addr string) {
+	t.Helper()
+	page := get(t, "http://"+addr+"/")
+	for _, want := range []string{"<td><a href=\"/api/v1/queries/etl\">etl</a></td>", "<polyline points=", "executor-1", "executor-2", "running"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the status page lacks %q:\n%s", want, page)
+		}
+	}
+	metrics := get(t, "http://"+addr+"/metrics")
+	for _, want := range []string{`spate_query_input_rows_total{query="etl"} 3000`, "spate_executors_alive 2",
+		`spate_query_offsets_behind_latest{partition="3",query="etl",topic="events"} 0`, `spate_query_running{query="etl"} 1`,
+		"spate_query_batch_duration_seconds_bucket"} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+}
+
+func get(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s, %v", url, resp.Status, err)
+	}
+	return string(b)
 }
