@@ -273,3 +273,25 @@ func TestUDF(t *testing.T) {
 		t.Fatalf("got %v", bad)
 	}
 }
+
+func TestAmbiguousAndCaseInsensitiveNames(t *testing.T) {
+	_, df := clicks(t, "names")
+	if err := df.Select(engine.Col("USER_ID"), engine.Col("Page")).Err(); err != nil {
+		t.Fatalf("case-insensitive match refused: %v", err)
+	}
+	dup := df.Select(engine.Col("page"), engine.Col("user_id").As("page"))
+	if err := dup.Err(); err != nil {
+		t.Fatalf("duplicate output names are allowed, as in Spark: %v", err)
+	}
+	err := dup.Select(engine.Col("page")).Err()
+	if err == nil || !strings.Contains(err.Error(), `ambiguous column "page" in Select: 2 columns match it`) {
+		t.Fatalf("got %v", err)
+	}
+	mixed := df.Select(engine.Col("page"), engine.Col("user_id").As("PAGE"))
+	if err := mixed.Select(engine.Col("Page")).Err(); err == nil || !strings.Contains(err.Error(), "ambiguous") {
+		t.Fatalf("got %v", err)
+	}
+	if err := mixed.Select(engine.Col("PAGE")).Err(); err != nil {
+		t.Fatalf("an exact match wins over case-insensitive ones: %v", err)
+	}
+}
