@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -108,4 +109,34 @@ func readAllOne(t *testing.T, src *msrc.Source) arrow.RecordBatch {
 		t.Fatalf("%d records", len(out))
 	}
 	return out[0]
+}
+
+// WithWatermark passes rows on and reports the event times it saw, from
+// which the streaming loop moves the watermark.
+func TestWatermarkReportsEventTimes(t *testing.T) {
+	src := msrc.NewSource("wm", clickSchema, 1)
+	defer src.Release()
+	_ = src.AddJSON(0, `{"user_id":1,"ts":"2024-05-17T13:45:12Z"}`, `{"user_id":2,"ts":null}`, `{"user_id":3,"ts":"2024-05-17T13:40:00Z"}`)
+	q, err := engine.NewSession("wm").ReadStream(src).WithWatermark("ts", time.Minute).Plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.Root.Kind != "watermark" || q.Root.Delay.String() != "1m0s" {
+		t.Fatalf("root %+v", q.Root)
+	}
+	pipe, err := engine.Compile(q, engine.ExecEnv{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := readAllOne(t, src)
+	defer rec.Release()
+	if err := pipe.Process(context.Background(), rec, func(arrow.RecordBatch) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	c := pipe.Counters()
+	lo := time.Date(2024, 5, 17, 13, 40, 0, 0, time.UTC).UnixMicro()
+	hi := time.Date(2024, 5, 17, 13, 45, 12, 0, time.UTC).UnixMicro()
+	if !c.HasEventTime || c.EventTimeMin != lo || c.EventTimeMax != hi || c.RowsOut != 3 {
+		t.Fatalf("counters %+v", c)
+	}
 }
