@@ -157,7 +157,7 @@ func (d *Driver) heartbeat(w http.ResponseWriter, r *http.Request) {
 }
 
 func (d *Driver) leave(w http.ResponseWriter, r *http.Request) {
-	d.execs.markDead(r.PathValue("id"), "it left")
+	d.execs.leave(r.PathValue("id"))
 	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
 }
 

@@ -113,7 +113,12 @@ func (e *executors) heartbeat(id string) error {
 }
 
 // markDead declares an executor dead and cancels its running tasks.
-func (e *executors) markDead(id, why string) {
+func (e *executors) markDead(id, why string) { e.remove(id, why, slog.LevelWarn) }
+
+// leave is an executor's graceful goodbye.
+func (e *executors) leave(id string) { e.remove(id, "it left", slog.LevelInfo) }
+
+func (e *executors) remove(id, why string, level slog.Level) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	x, ok := e.byID[id]
@@ -125,7 +130,7 @@ func (e *executors) markDead(id, why string) {
 		l.lost = why
 		l.cancel()
 	}
-	e.log.Warn("driver: executor lost; its tasks go elsewhere", "executor", id, "why", why, "tasks", len(x.tasks))
+	e.log.Log(context.Background(), level, "driver: executor gone; its tasks go elsewhere", "executor", id, "why", why, "tasks", len(x.tasks))
 	e.notify()
 }
 
