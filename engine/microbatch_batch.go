@@ -159,7 +159,7 @@ func (ex *execution) report(p batch.Plan, results []TaskResult, dur map[string]i
 		pr.Sources = append(pr.Sources, sp)
 	}
 	ex.sq.addProgress(pr)
-	ex.opts.Logger.Debug("engine: batch committed", "query", ex.q.Name, "batch", p.ID, "rows", in, "ms", pr.BatchDuration)
+	ex.opts.Logger.Info("engine: batch committed", "query", ex.q.Name, "batch", p.ID, "rows", in, "ms", pr.BatchDuration)
 	if ex.opts.OnProgress != nil {
 		ex.opts.OnProgress(pr)
 	}
