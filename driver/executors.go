@@ -82,7 +82,7 @@ func (e *executors) register(req RegisterRequest) ExecutorInfo {
 	}
 	info := ExecutorInfo{
 		ID: id, Name: req.Name, Version: req.Version, Addr: req.Addr,
-		Gossip: req.Gossip, Slots: req.Slots, UDFs: slices.Sorted(slices.Values(req.UDFs)), Alive: true,
+		Gossip: req.Gossip, Slots: req.Slots, UDFs: append([]string{}, slices.Sorted(slices.Values(req.UDFs))...), Alive: true,
 		RegisteredAt: now, LastHeartbeat: now,
 	}
 	e.mu.Lock()
