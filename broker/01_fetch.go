@@ -3,17 +3,25 @@ package broker
 import (
 	"time"
 
+	"github.com/spate-io/spate/broker/cluster"
+	blog "github.com/spate-io/spate/broker/log"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // Fetch v4-18.
-// Serves the stored batches as they were produced. Long polls: when fewer
-// than MinBytes are available the request waits, woken by appends, until
-// MaxWaitMillis. MaxBytes bounds the response and PartitionMaxBytes each
-// partition, except that the first partition with data returns at least
-// one whole batch (KIP-74). Fetch sessions (KIP-227) are not kept: every
-// response has session id 0, which tells clients to send full requests.
+// Served by the partition's leader from the stored batches as they were
+// produced. Consumers (replica id -1) read up to the high watermark;
+// followers (replica id >= 0, or ReplicaState v15+) read up to the log
+// end, and each follower fetch tells the leader the follower's log end
+// offset (its fetch offset), which moves the high watermark and the ISR.
+// CurrentLeaderEpoch is checked (FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH).
+// Long polls: when fewer than MinBytes are available the request waits,
+// woken by appends and high watermark moves, until MaxWaitMillis.
+// MaxBytes bounds the response and PartitionMaxBytes each partition,
+// except that the first partition with data returns at least one whole
+// batch (KIP-74). Fetch sessions (KIP-227) are not kept: every response
+// has session id 0, which tells clients to send full requests.
 // read_committed reads the same as read_uncommitted (no transactions).
 
 func init() { register(1, 4, 18, true, (*Broker).handleFetch) }
@@ -25,10 +33,14 @@ func (b *Broker) handleFetch(cx *reqCtx) (kmsg.Response, error) {
 		resp.ErrorCode = kerr.FetchSessionIDNotFound.Code
 		return resp, nil
 	}
+	replica := req.ReplicaID
+	if req.Version >= 15 {
+		replica = req.ReplicaState.ID
+	}
 	deadline := time.Now().Add(time.Duration(req.MaxWaitMillis) * time.Millisecond)
 	for {
 		wake := b.bell.wait() // before reading, so no append is missed
-		resp, n := b.fetchOnce(req)
+		resp, n := b.fetchOnce(req, replica)
 		if n >= int(req.MinBytes) || n > 0 && req.MinBytes <= 0 || !time.Now().Before(deadline) || hasError(resp) {
 			return resp, nil
 		}
@@ -46,26 +58,27 @@ func (b *Broker) handleFetch(cx *reqCtx) (kmsg.Response, error) {
 
 // fetchOnce reads every requested partition once and returns the response
 // with the number of record bytes in it.
-func (b *Broker) fetchOnce(req *kmsg.FetchRequest) (*kmsg.FetchResponse, int) {
+func (b *Broker) fetchOnce(req *kmsg.FetchRequest, replica int32) (*kmsg.FetchResponse, int) {
 	resp := req.ResponseKind().(*kmsg.FetchResponse)
 	budget := int(req.MaxBytes)
 	if req.Version < 3 || budget <= 0 {
 		budget = 1<<31 - 1
 	}
+	s := b.meta()
 	total := 0
 	for _, rt := range req.Topics {
 		st := kmsg.NewFetchResponseTopic()
 		st.Topic, st.TopicID = rt.Topic, rt.TopicID
-		var t *topic
+		var t *cluster.Topic
 		if req.Version >= 13 {
-			t = b.topics.getID(rt.TopicID)
+			t, _ = s.TopicByID(cluster.TopicID(rt.TopicID))
 		} else {
-			t = b.topics.get(rt.Topic)
+			t, _ = s.Topic(rt.Topic)
 		}
 		for _, rp := range rt.Partitions {
 			sp := kmsg.NewFetchResponseTopicPartition()
 			sp.Partition = rp.Partition
-			n := b.fetchPartition(req.Version, t, rp, &sp, budget-total, total == 0)
+			n := b.fetchPartition(req.Version, replica, t, rp, &sp, budget-total, total == 0)
 			total += n
 			st.Partitions = append(st.Partitions, sp)
 		}
@@ -74,42 +87,73 @@ func (b *Broker) fetchOnce(req *kmsg.FetchRequest) (*kmsg.FetchResponse, int) {
 	return resp, total
 }
 
-func (b *Broker) fetchPartition(version int16, t *topic, rp kmsg.FetchRequestTopicPartition, sp *kmsg.FetchResponseTopicPartition, budget int, first bool) int {
+func (b *Broker) fetchPartition(version int16, replica int32, t *cluster.Topic, rp kmsg.FetchRequestTopicPartition, sp *kmsg.FetchResponseTopicPartition, budget int, first bool) int {
 	sp.HighWatermark, sp.LastStableOffset, sp.LogStartOffset = -1, -1, -1
 	// Empty, not null: librdkafka rejects a null record set (size -1).
 	sp.RecordBatches = []byte{}
-	switch {
-	case t == nil && version >= 13:
-		sp.ErrorCode = kerr.UnknownTopicID.Code
-		return 0
-	case t == nil || rp.Partition < 0 || int(rp.Partition) >= len(t.parts):
+	if t == nil {
 		sp.ErrorCode = kerr.UnknownTopicOrPartition.Code
-		return 0
-	case rp.CurrentLeaderEpoch > 0:
-		sp.ErrorCode = kerr.UnknownLeaderEpoch.Code
-		return 0
-	}
-	l := t.parts[rp.Partition].log
-	start, end := l.StartOffset(), l.EndOffset()
-	sp.HighWatermark, sp.LastStableOffset, sp.LogStartOffset = end, end, start
-	if rp.FetchOffset < start || rp.FetchOffset > end {
-		sp.ErrorCode = kerr.OffsetOutOfRange.Code
+		if version >= 13 {
+			sp.ErrorCode = kerr.UnknownTopicID.Code
+		}
 		return 0
 	}
-	limit := min(int(rp.PartitionMaxBytes), budget)
-	if rp.FetchOffset == end || (limit <= 0 && !first) {
-		return 0
-	}
-	data, err := l.Read(rp.FetchOffset, int32(max(limit, 1)))
+	p, err := b.leaderOf(t, rp.Partition, rp.CurrentLeaderEpoch)
 	if err != nil {
 		sp.ErrorCode = errorCode(err)
 		return 0
 	}
-	if len(data) > limit && !first {
+	start := p.log.LogStartOffset()
+	sp.LogStartOffset = start
+	until, hw := p.log.LogEndOffset(), p.highWatermark()
+	if replica >= 0 {
+		if rp.FetchOffset >= start {
+			until, hw, err = p.followerFetched(replica, rp.CurrentLeaderEpoch, rp.FetchOffset, time.Now(), func(cmd *cluster.AlterPartition) { b.replicas.propose(p, cmd) })
+		}
+	} else {
+		until = hw
+	}
+	sp.HighWatermark, sp.LastStableOffset = hw, hw
+	switch {
+	case err != nil:
+		sp.ErrorCode = errorCode(err)
+		return 0
+	case rp.FetchOffset < start || rp.FetchOffset > p.log.LogEndOffset():
+		sp.ErrorCode = kerr.OffsetOutOfRange.Code
+		return 0
+	}
+	limit := min(int(rp.PartitionMaxBytes), budget)
+	if rp.FetchOffset >= until || (limit <= 0 && !first) {
+		return 0
+	}
+	data, err := readBytes(p.log, rp.FetchOffset, max(limit, 1), until)
+	if err != nil {
+		sp.ErrorCode = errorCode(err)
+		return 0
+	}
+	if len(data) == 0 || len(data) > limit && !first {
 		return 0 // only the first partition may exceed the limits (KIP-74)
 	}
 	sp.RecordBatches = data
 	return len(data)
+}
+
+// readBytes copies the batches from offset up to maxBytes (at least one
+// whole batch) that start before until.
+func readBytes(l *blog.Log, offset int64, maxBytes int, until int64) ([]byte, error) {
+	r, err := l.ReadUntil(offset, maxBytes, until)
+	if err != nil {
+		return nil, logError(err)
+	}
+	defer r.Close()
+	if r.Size == 0 {
+		return nil, nil
+	}
+	b, err := r.Bytes()
+	if err != nil {
+		return nil, logError(err)
+	}
+	return b, nil
 }
 
 func hasError(resp *kmsg.FetchResponse) bool {

@@ -6,12 +6,13 @@ import (
 )
 
 // OffsetCommit v0-9.
-// A member commits with its member id and current generation; generation
-// -1 without a member id (v0, admin tools, simple consumers) commits to a
-// group with no members. The commit is appended to __consumer_offsets
-// before it is answered, so an acknowledged commit survives a restart.
-// Unknown topics or partitions answer UNKNOWN_TOPIC_OR_PARTITION and are
-// not stored.
+// Answered by the group's coordinator. A member commits with its member
+// id and current generation; generation -1 without a member id (v0, admin
+// tools, simple consumers) commits to a group with no members. The commit
+// is appended to __consumer_offsets and replicated to every in-sync
+// replica before it is answered, so an acknowledged commit survives a
+// restart and the loss of a broker. Unknown topics or partitions answer
+// UNKNOWN_TOPIC_OR_PARTITION and are not stored.
 
 func init() { register(8, 0, 9, false, (*Broker).handleOffsetCommit) }
 
@@ -26,13 +27,15 @@ func (b *Broker) handleOffsetCommit(cx *reqCtx) (kmsg.Response, error) {
 		gen, member = -1, ""
 	}
 	now := b.cfg.Now().UnixMilli()
+	s := b.meta()
 	codes := make([][]int16, len(req.Topics))
 	commits := map[topicPartition]committedOffset{}
 	for i, rt := range req.Topics {
 		codes[i] = make([]int16, len(rt.Partitions))
+		t, _ := s.Topic(rt.Topic)
 		for j, rp := range rt.Partitions {
 			switch {
-			case b.topics.partition(rt.Topic, rp.Partition) == nil:
+			case t == nil || rp.Partition < 0 || int(rp.Partition) >= len(t.Partitions):
 				codes[i][j] = kerr.UnknownTopicOrPartition.Code
 			case rp.Metadata != nil && len(*rp.Metadata) > maxOffsetMetadata:
 				codes[i][j] = kerr.OffsetMetadataTooLarge.Code
@@ -41,54 +44,74 @@ func (b *Broker) handleOffsetCommit(cx *reqCtx) (kmsg.Response, error) {
 			}
 		}
 	}
-	groupCode := kerr.InvalidGroupID.Code
+	wait := func() int16 { return kerr.InvalidGroupID.Code }
 	if req.Group != "" {
-		groupCode = b.groups.commit(req.Group, member, gen, commits)
+		wait = b.groups.commit(req.Group, member, gen, commits)
 	}
-	for i, rt := range req.Topics {
-		st := kmsg.NewOffsetCommitResponseTopic()
-		st.Topic = rt.Topic
-		for j, rp := range rt.Partitions {
-			sp := kmsg.NewOffsetCommitResponseTopicPartition()
-			sp.Partition, sp.ErrorCode = rp.Partition, codes[i][j]
-			if sp.ErrorCode == 0 {
-				sp.ErrorCode = groupCode
+	cx.then = func() (kmsg.Response, error) {
+		groupCode := wait()
+		for i, rt := range req.Topics {
+			st := kmsg.NewOffsetCommitResponseTopic()
+			st.Topic = rt.Topic
+			for j, rp := range rt.Partitions {
+				sp := kmsg.NewOffsetCommitResponseTopicPartition()
+				sp.Partition, sp.ErrorCode = rp.Partition, codes[i][j]
+				if sp.ErrorCode == 0 {
+					sp.ErrorCode = groupCode
+				}
+				st.Partitions = append(st.Partitions, sp)
 			}
-			st.Partitions = append(st.Partitions, sp)
+			resp.Topics = append(resp.Topics, st)
 		}
-		resp.Topics = append(resp.Topics, st)
+		return resp, nil
 	}
-	return resp, nil
+	return nil, nil
 }
 
-// commit validates a commit against the group's membership, persists it
-// and applies it; it returns the error code for every partition.
-func (c *coordinator) commit(groupID, member string, gen int32, offsets map[topicPartition]committedOffset) int16 {
+// commit validates a commit against the group's membership and appends
+// it; the returned function waits for its replication, applies it and
+// returns the error code for every partition.
+func (c *coordinator) commit(groupID, member string, gen int32, offsets map[topicPartition]committedOffset) func() int16 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e := c.entry(groupID, false)
+	fail := func(code int16) func() int16 { return func() int16 { return code } }
+	part, code := c.ownerLocked(groupID)
+	if code != 0 {
+		return fail(code)
+	}
+	e := c.entry(groupID, part, false)
 	if e == nil {
 		if gen >= 0 || member != "" {
-			return kerr.UnknownMemberID.Code
+			return fail(kerr.UnknownMemberID.Code)
 		}
-		e = c.entry(groupID, true)
+		e = c.entry(groupID, part, true)
 	}
-	if code := e.g.CanCommit(member, gen); code != 0 {
-		return code
-	}
-	if len(offsets) == 0 {
-		return 0
+	if code := e.g.CanCommit(member, gen); code != 0 || len(offsets) == 0 {
+		return fail(code)
 	}
 	recs := make([]kv, 0, len(offsets))
 	for tp, o := range offsets {
 		recs = append(recs, kv{offsetKey(groupID, tp.topic, tp.partition), offsetValue(o)})
 	}
-	if err := c.persistOffsets(groupID, recs); err != nil {
-		c.b.log.Error("broker: offset commit not stored", "group", groupID, "err", err)
-		return errorCode(err)
+	o := c.owned[part]
+	wait := c.appendOffsets(part, recs)
+	return func() int16 {
+		code, at := wait()
+		if code != 0 {
+			return code
+		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.owned[part] != o {
+			return kerr.NotCoordinator.Code
+		}
+		e := c.entry(groupID, part, true)
+		for tp, off := range offsets {
+			off.logOffset = at
+			if cur, ok := e.offsets[tp]; !ok || cur.logOffset < at {
+				e.offsets[tp] = off
+			}
+		}
+		return 0
 	}
-	for tp, o := range offsets {
-		e.offsets[tp] = o
-	}
-	return 0
 }

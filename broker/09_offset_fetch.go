@@ -8,6 +8,7 @@ import (
 )
 
 // OffsetFetch v0-9.
+// Answered by the group's coordinator (else NOT_COORDINATOR).
 // Returns committed offsets; a partition without one answers offset -1.
 // A nil topic list (v2+) returns every committed offset of the group.
 // v8+ asks for several groups at once.
@@ -30,6 +31,19 @@ func (b *Broker) handleOffsetFetch(cx *reqCtx) (kmsg.Response, error) {
 		}
 		g := b.offsetFetchGroup(rg)
 		resp.ErrorCode = g.ErrorCode
+		if g.ErrorCode != 0 && req.Version < 2 {
+			// No group-level error code before v2: answer it per partition.
+			for _, t := range req.Topics {
+				gt := kmsg.NewOffsetFetchResponseGroupTopic()
+				gt.Topic = t.Topic
+				for _, p := range t.Partitions {
+					gp := kmsg.NewOffsetFetchResponseGroupTopicPartition()
+					gp.Partition, gp.Offset, gp.LeaderEpoch, gp.ErrorCode = p, -1, -1, g.ErrorCode
+					gt.Partitions = append(gt.Partitions, gp)
+				}
+				g.Topics = append(g.Topics, gt)
+			}
+		}
 		for _, t := range g.Topics {
 			rt := kmsg.NewOffsetFetchResponseTopic()
 			rt.Topic = t.Topic
@@ -56,12 +70,16 @@ func (b *Broker) offsetFetchGroup(rg kmsg.OffsetFetchRequestGroup) kmsg.OffsetFe
 		return out
 	}
 	var offsets map[topicPartition]committedOffset
-	b.groups.do(rg.Group, func(e *groupEntry) {
+	code, _ := b.groups.do(rg.Group, func(e *groupEntry) {
 		offsets = make(map[topicPartition]committedOffset, len(e.offsets))
 		for k, v := range e.offsets {
 			offsets[k] = v
 		}
 	})
+	if code != 0 {
+		out.ErrorCode = code
+		return out
+	}
 	topics := rg.Topics
 	if topics == nil {
 		topics = committedTopics(offsets)

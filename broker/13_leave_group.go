@@ -16,7 +16,9 @@ func (b *Broker) handleLeaveGroup(cx *reqCtx) (kmsg.Response, error) {
 	resp := req.ResponseKind().(*kmsg.LeaveGroupResponse)
 	leave := func(id string) int16 {
 		code := kerr.UnknownMemberID.Code
-		b.groups.do(req.Group, func(e *groupEntry) { code = e.g.Leave(b.cfg.Now(), id) })
+		if c, _ := b.groups.do(req.Group, func(e *groupEntry) { code = e.g.Leave(b.cfg.Now(), id) }); c != 0 {
+			return c
+		}
 		return code
 	}
 	if req.Version < 3 {

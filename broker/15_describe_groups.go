@@ -7,7 +7,8 @@ import (
 
 // DescribeGroups v0-6.
 // State, protocol and members (id, client id, host, metadata, assignment).
-// A group this broker does not know is described as Dead, as Kafka does.
+// A group this broker does not know is described as Dead, as Kafka does;
+// one it does not coordinate answers NOT_COORDINATOR.
 
 func init() { register(15, 0, 6, false, (*Broker).handleDescribeGroups) }
 
@@ -20,7 +21,7 @@ func (b *Broker) handleDescribeGroups(cx *reqCtx) (kmsg.Response, error) {
 		if id == "" {
 			dg.ErrorCode = kerr.InvalidGroupID.Code
 		}
-		b.groups.do(id, func(e *groupEntry) {
+		code, _ := b.groups.do(id, func(e *groupEntry) {
 			d := e.g.Describe()
 			dg.State, dg.ProtocolType, dg.Protocol = d.State.String(), d.ProtocolType, d.Protocol
 			if dg.ProtocolType == "" && len(e.offsets) > 0 {
@@ -33,6 +34,9 @@ func (b *Broker) handleDescribeGroups(cx *reqCtx) (kmsg.Response, error) {
 				dg.Members = append(dg.Members, dm)
 			}
 		})
+		if code != 0 && id != "" {
+			dg.ErrorCode = code
+		}
 		resp.Groups = append(resp.Groups, dg)
 	}
 	return resp, nil

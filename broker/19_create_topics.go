@@ -1,17 +1,24 @@
 package broker
 
 import (
+	"context"
+
+	"github.com/spate-io/spate/broker/cluster"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // CreateTopics v0-7.
-// NumPartitions -1 takes the broker default; ReplicationFactor must be -1
-// or 1 on a single node; a manual ReplicaAssignment may only name this
-// node. ValidateOnly (v1+) checks without creating. v5+ echoes the
-// partition count, replication factor and effective configs; v7 the id.
+// NumPartitions and ReplicationFactor -1 take the broker defaults
+// (num.partitions, default.replication.factor); replicas are spread over
+// the live brokers as Kafka does (rack-aware round robin), and a
+// replication factor above the live broker count is refused with
+// INVALID_REPLICATION_FACTOR. A manual ReplicaAssignment must name
+// registered brokers. ValidateOnly (v1+) checks without creating. v5+
+// echoes the partition count, replication factor and effective configs;
+// v7 the id.
 
-func init() { register(19, 0, 7, false, (*Broker).handleCreateTopics) }
+func init() { register(19, 0, 7, true, (*Broker).handleCreateTopics) }
 
 func (b *Broker) handleCreateTopics(cx *reqCtx) (kmsg.Response, error) {
 	req := cx.req.(*kmsg.CreateTopicsRequest)
@@ -28,12 +35,12 @@ func (b *Broker) handleCreateTopics(cx *reqCtx) (kmsg.Response, error) {
 		if seen[rt.Topic] > 1 {
 			err = newTopicError(kerr.InvalidRequest, "topic %s is named more than once in one CreateTopics request", rt.Topic)
 		} else {
-			var t *topic
-			t, err = b.createTopic(rt, req.ValidateOnly)
+			var t *cluster.Topic
+			t, err = b.createRequestedTopic(cx.ctx, rt, req.ValidateOnly)
 			if t != nil {
-				st.TopicID = t.id
-				st.NumPartitions, st.ReplicationFactor = int32(len(t.parts)), 1
-				st.Configs = createdConfigs(b.cfg.topicConfigDefaults(), t.configs)
+				st.TopicID = t.ID
+				st.NumPartitions, st.ReplicationFactor = int32(len(t.Partitions)), int16(len(t.Partitions[0].Replicas))
+				st.Configs = createdConfigs(b.cfg.topicConfigDefaults(), t.Configs)
 			}
 		}
 		st.ErrorCode = errorCode(err)
@@ -47,40 +54,37 @@ func (b *Broker) handleCreateTopics(cx *reqCtx) (kmsg.Response, error) {
 	return resp, nil
 }
 
-func (b *Broker) createTopic(rt kmsg.CreateTopicsRequestTopic, validateOnly bool) (*topic, error) {
-	parts := rt.NumPartitions
+func (b *Broker) createRequestedTopic(ctx context.Context, rt kmsg.CreateTopicsRequestTopic, validateOnly bool) (*cluster.Topic, error) {
+	cmd := &cluster.CreateTopic{Name: rt.Topic, Partitions: rt.NumPartitions, ReplicationFactor: rt.ReplicationFactor}
 	if len(rt.ReplicaAssignment) > 0 {
-		if parts != -1 || rt.ReplicationFactor != -1 {
+		if rt.NumPartitions != -1 || rt.ReplicationFactor != -1 {
 			return nil, newTopicError(kerr.InvalidRequest, "topic %s: give either a replica assignment or NumPartitions and ReplicationFactor, not both", rt.Topic)
 		}
+		cmd.Assignment = make([][]int32, len(rt.ReplicaAssignment))
 		for _, a := range rt.ReplicaAssignment {
-			if len(a.Replicas) != 1 || a.Replicas[0] != b.cfg.NodeID {
-				return nil, newTopicError(kerr.InvalidReplicaAssignment, "topic %s: partition %d is assigned to %v, but the only broker is %d", rt.Topic, a.Partition, a.Replicas, b.cfg.NodeID)
+			if a.Partition < 0 || int(a.Partition) >= len(rt.ReplicaAssignment) || cmd.Assignment[a.Partition] != nil {
+				return nil, newTopicError(kerr.InvalidReplicaAssignment, "topic %s: the assignment must list partitions 0 to %d once each", rt.Topic, len(rt.ReplicaAssignment)-1)
 			}
+			cmd.Assignment[a.Partition] = a.Replicas
 		}
-		parts = int32(len(rt.ReplicaAssignment))
+		cmd.Partitions, cmd.ReplicationFactor = 0, 0
 	}
-	if parts == -1 {
-		parts = b.cfg.DefaultPartitions
+	if cmd.Partitions == -1 {
+		cmd.Partitions = b.cfg.DefaultPartitions
 	}
-	if rt.ReplicationFactor != -1 && rt.ReplicationFactor != 1 && len(rt.ReplicaAssignment) == 0 {
-		return nil, newTopicError(kerr.InvalidReplicationFactor, "topic %s: replication factor %d is more than the 1 broker available", rt.Topic, rt.ReplicationFactor)
+	if cmd.ReplicationFactor == -1 {
+		cmd.ReplicationFactor = b.cfg.DefaultReplicationFactor
 	}
-	var configs map[string]string
 	for _, c := range rt.Configs {
 		if err := validateTopicConfig(c.Name, c.Value); err != nil {
 			return nil, newTopicError(kerr.InvalidConfig, "topic %s: %v", rt.Topic, err)
 		}
-		if configs == nil {
-			configs = map[string]string{}
+		if cmd.Configs == nil {
+			cmd.Configs = map[string]string{}
 		}
-		configs[c.Name] = *c.Value
+		cmd.Configs[c.Name] = *c.Value
 	}
-	t, err := b.topics.create(rt.Topic, parts, configs, validateOnly)
-	if err == nil && validateOnly {
-		t = &topic{name: rt.Topic, parts: make([]*partition, parts), configs: configs}
-	}
-	return t, err
+	return b.createTopic(ctx, cmd, validateOnly)
 }
 
 func createdConfigs(defaults, overrides map[string]string) []kmsg.CreateTopicsResponseTopicConfig {

@@ -1,15 +1,19 @@
 package broker
 
 import (
+	"context"
+
+	"github.com/spate-io/spate/broker/cluster"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // DeleteTopics v0-6.
-// Deletes the topic and its partition folders; v6+ may name topics by id.
-// The internal __consumer_offsets topic cannot be deleted.
+// Deletes the topic from the metadata; every replica then deletes its
+// partition folders. v6+ may name topics by id. The internal
+// __consumer_offsets topic cannot be deleted.
 
-func init() { register(20, 0, 6, false, (*Broker).handleDeleteTopics) }
+func init() { register(20, 0, 6, true, (*Broker).handleDeleteTopics) }
 
 func (b *Broker) handleDeleteTopics(cx *reqCtx) (kmsg.Response, error) {
 	req := cx.req.(*kmsg.DeleteTopicsRequest)
@@ -26,17 +30,17 @@ func (b *Broker) handleDeleteTopics(cx *reqCtx) (kmsg.Response, error) {
 		var err error
 		switch {
 		case rt.Topic != nil:
-			if t := b.topics.get(*rt.Topic); t != nil {
-				st.TopicID = t.id
+			if t, ok := b.meta().Topic(*rt.Topic); ok {
+				st.TopicID = t.ID
 			}
-			err = b.topics.delete(*rt.Topic)
+			err = b.deleteTopic(cx.ctx, *rt.Topic)
 		default:
-			if t := b.topics.getID(rt.TopicID); t == nil {
+			if t, ok := b.meta().TopicByID(cluster.TopicID(rt.TopicID)); !ok {
 				err = newTopicError(kerr.UnknownTopicID, "no topic has id %x", rt.TopicID)
 			} else {
-				name := t.name
+				name := t.Name
 				st.Topic = &name
-				err = b.topics.delete(name)
+				err = b.deleteTopic(cx.ctx, name)
 			}
 		}
 		st.ErrorCode = errorCode(err)
@@ -49,6 +53,14 @@ func (b *Broker) handleDeleteTopics(cx *reqCtx) (kmsg.Response, error) {
 		resp.Topics = append(resp.Topics, st)
 	}
 	return resp, nil
+}
+
+func (b *Broker) deleteTopic(ctx context.Context, name string) error {
+	if name == offsetsTopic {
+		return newTopicError(kerr.InvalidTopicException, "the internal topic %s cannot be deleted", name)
+	}
+	_, err := b.apply(ctx, &cluster.DeleteTopic{Name: name})
+	return err
 }
 
 func derefString(s *string) string {

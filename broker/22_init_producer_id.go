@@ -1,16 +1,20 @@
 package broker
 
 import (
+	"context"
+	"time"
+
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // InitProducerId v0-5.
-// Hands out idempotent producer ids, unique across restarts. v3+ a producer
-// that names its id and epoch (KIP-360, after an error) gets the same id
-// with the next epoch. Transactional ids are not implemented yet.
+// Hands out idempotent producer ids, unique in the cluster and across
+// restarts (blocks reserved through the controller). v3+ a producer that
+// names its id and epoch (KIP-360, after an error) gets the same id with
+// the next epoch. Transactional ids are not implemented yet.
 
-func init() { register(22, 0, 5, false, (*Broker).handleInitProducerID) }
+func init() { register(22, 0, 5, true, (*Broker).handleInitProducerID) }
 
 func (b *Broker) handleInitProducerID(cx *reqCtx) (kmsg.Response, error) {
 	req := cx.req.(*kmsg.InitProducerIDRequest)
@@ -24,7 +28,9 @@ func (b *Broker) handleInitProducerID(cx *reqCtx) (kmsg.Response, error) {
 		resp.ProducerID, resp.ProducerEpoch = req.ProducerID, req.ProducerEpoch+1
 		return resp, nil
 	}
-	id, err := b.topics.nextProducerID()
+	ctx, cancel := context.WithTimeout(cx.ctx, 10*time.Second)
+	defer cancel()
+	id, err := b.pids.get(ctx)
 	if err != nil {
 		resp.ErrorCode = errorCode(err)
 		return resp, nil

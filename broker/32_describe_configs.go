@@ -24,14 +24,14 @@ func (b *Broker) handleDescribeConfigs(cx *reqCtx) (kmsg.Response, error) {
 		sr.ResourceType, sr.ResourceName = rr.ResourceType, rr.ResourceName
 		switch rr.ResourceType {
 		case kmsg.ConfigResourceTypeTopic:
-			t := b.topics.get(rr.ResourceName)
-			if t == nil {
+			t, ok := b.meta().Topic(rr.ResourceName)
+			if !ok {
 				sr.ErrorCode = kerr.UnknownTopicOrPartition.Code
 				msg := "broker: topic " + rr.ResourceName + " does not exist"
 				sr.ErrorMessage = &msg
 				break
 			}
-			sr.Configs = describeTopicConfigs(b.cfg.topicConfigDefaults(), t.configs, rr.ConfigNames, req.IncludeDocumentation)
+			sr.Configs = describeTopicConfigs(b.cfg.topicConfigDefaults(), t.Configs, rr.ConfigNames, req.IncludeDocumentation)
 		case kmsg.ConfigResourceTypeBroker:
 			if rr.ResourceName != "" && rr.ResourceName != strconv.Itoa(int(b.cfg.NodeID)) {
 				sr.ErrorCode = kerr.InvalidRequest.Code
@@ -83,6 +83,11 @@ func describeBrokerConfigs(cfg Config, names []string) []kmsg.DescribeConfigsRes
 		"auto.create.topics.enable":        autoCreate,
 		"num.partitions":                   strconv.Itoa(int(cfg.DefaultPartitions)),
 		"offsets.topic.num.partitions":     strconv.Itoa(int(cfg.OffsetsTopicPartitions)),
+		"offsets.topic.replication.factor": strconv.Itoa(int(cfg.OffsetsTopicReplicationFactor)),
+		"default.replication.factor":       strconv.Itoa(int(cfg.DefaultReplicationFactor)),
+		"replica.lag.time.max.ms":          strconv.FormatInt(cfg.ReplicaLagTimeMax.Milliseconds(), 10),
+		"replica.fetch.wait.max.ms":        strconv.FormatInt(cfg.ReplicaFetchWaitMax.Milliseconds(), 10),
+		"auto.leader.rebalance.enable":     strconv.FormatBool(!cfg.Cluster.DisableAutoLeaderRebalance),
 		"socket.request.max.bytes":         strconv.Itoa(int(cfg.MaxRequestBytes)),
 		"group.initial.rebalance.delay.ms": strconv.FormatInt(cfg.GroupInitialRebalanceDelay.Milliseconds(), 10),
 		"group.min.session.timeout.ms":     strconv.FormatInt(cfg.GroupMinSessionTimeout.Milliseconds(), 10),

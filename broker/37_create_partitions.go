@@ -1,15 +1,18 @@
 package broker
 
 import (
+	"github.com/spate-io/spate/broker/cluster"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // CreatePartitions v0-3.
-// Raises a topic's partition count; a manual assignment may only name this
-// node. ValidateOnly checks without creating.
+// Raises a topic's partition count; the new partitions are assigned like
+// the first ones unless Assignment lists their replicas. ValidateOnly
+// checks without creating. __consumer_offsets cannot grow (groups would
+// move to other partitions and lose their offsets).
 
-func init() { register(37, 0, 3, false, (*Broker).handleCreatePartitions) }
+func init() { register(37, 0, 3, true, (*Broker).handleCreatePartitions) }
 
 func (b *Broker) handleCreatePartitions(cx *reqCtx) (kmsg.Response, error) {
 	req := cx.req.(*kmsg.CreatePartitionsRequest)
@@ -17,14 +20,18 @@ func (b *Broker) handleCreatePartitions(cx *reqCtx) (kmsg.Response, error) {
 	for _, rt := range req.Topics {
 		st := kmsg.NewCreatePartitionsResponseTopic()
 		st.Topic = rt.Topic
-		var err error
+		cmd := &cluster.CreatePartitions{Topic: rt.Topic, Count: rt.Count}
 		for _, a := range rt.Assignment {
-			if len(a.Replicas) != 1 || a.Replicas[0] != b.cfg.NodeID {
-				err = newTopicError(kerr.InvalidReplicaAssignment, "topic %s: new partitions assigned to %v, but the only broker is %d", rt.Topic, a.Replicas, b.cfg.NodeID)
-			}
+			cmd.Assignment = append(cmd.Assignment, a.Replicas)
 		}
-		if err == nil {
-			err = b.topics.grow(rt.Topic, rt.Count, req.ValidateOnly)
+		var err error
+		switch {
+		case rt.Topic == offsetsTopic:
+			err = newTopicError(kerr.InvalidRequest, "the internal topic %s cannot grow: groups would lose their committed offsets", rt.Topic)
+		case req.ValidateOnly:
+			_, err = b.meta().Clone().Apply(cmd)
+		default:
+			_, err = b.apply(cx.ctx, cmd)
 		}
 		st.ErrorCode = errorCode(err)
 		if err != nil {

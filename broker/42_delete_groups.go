@@ -8,10 +8,11 @@ import (
 
 // DeleteGroups v0-3.
 // Deletes a group that has no members, with its committed offsets
-// (tombstones in __consumer_offsets); a group with members answers
-// NON_EMPTY_GROUP.
+// (tombstones in __consumer_offsets, replicated before the answer); a
+// group with members answers NON_EMPTY_GROUP. Answered by the group's
+// coordinator.
 
-func init() { register(42, 0, 3, false, (*Broker).handleDeleteGroups) }
+func init() { register(42, 0, 3, true, (*Broker).handleDeleteGroups) }
 
 func (b *Broker) handleDeleteGroups(cx *reqCtx) (kmsg.Response, error) {
 	req := cx.req.(*kmsg.DeleteGroupsRequest)
@@ -19,35 +20,44 @@ func (b *Broker) handleDeleteGroups(cx *reqCtx) (kmsg.Response, error) {
 	for _, id := range req.Groups {
 		dg := kmsg.NewDeleteGroupsResponseGroup()
 		dg.Group = id
-		dg.ErrorCode = b.groups.delete(id)
+		dg.ErrorCode = b.groups.delete(id)()
 		resp.Groups = append(resp.Groups, dg)
 	}
 	return resp, nil
 }
 
-func (c *coordinator) delete(id string) int16 {
+// delete writes the tombstones of a group's offsets and forgets it; the
+// returned function waits for their replication.
+func (c *coordinator) delete(id string) func() int16 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e := c.entry(id, false)
-	switch {
-	case id == "":
-		return kerr.InvalidGroupID.Code
-	case e == nil:
-		return kerr.GroupIDNotFound.Code
-	case e.g.State() != group.Empty:
-		return kerr.NonEmptyGroup.Code
+	fail := func(code int16) func() int16 { return func() int16 { return code } }
+	if id == "" {
+		return fail(kerr.InvalidGroupID.Code)
 	}
+	part, code := c.ownerLocked(id)
+	if code != 0 {
+		return fail(code)
+	}
+	e := c.entry(id, part, false)
+	switch {
+	case e == nil:
+		return fail(kerr.GroupIDNotFound.Code)
+	case e.g.State() != group.Empty:
+		return fail(kerr.NonEmptyGroup.Code)
+	}
+	wait := func() (int16, int64) { return 0, 0 }
 	if len(e.offsets) > 0 {
 		recs := make([]kv, 0, len(e.offsets))
 		for tp := range e.offsets {
 			recs = append(recs, kv{key: offsetKey(id, tp.topic, tp.partition)})
 		}
-		if err := c.persistOffsets(id, recs); err != nil {
-			c.b.log.Error("broker: group deletion not stored", "group", id, "err", err)
-			return errorCode(err)
-		}
+		wait = c.appendOffsets(part, recs)
 	}
 	e.g.Kill()
 	delete(c.groups, id)
-	return 0
+	return func() int16 {
+		code, _ := wait()
+		return code
+	}
 }

@@ -1,8 +1,11 @@
 package broker
 
 import (
+	"context"
 	"fmt"
 	"maps"
+
+	"github.com/spate-io/spate/broker/cluster"
 
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -13,7 +16,7 @@ import (
 // SUBTRACT are refused with INVALID_CONFIG. Every change of a resource is
 // validated before any is applied. Broker configs are static.
 
-func init() { register(44, 0, 1, false, (*Broker).handleIncrementalAlterConfigs) }
+func init() { register(44, 0, 1, true, (*Broker).handleIncrementalAlterConfigs) }
 
 func (b *Broker) handleIncrementalAlterConfigs(cx *reqCtx) (kmsg.Response, error) {
 	req := cx.req.(*kmsg.IncrementalAlterConfigsRequest)
@@ -21,7 +24,7 @@ func (b *Broker) handleIncrementalAlterConfigs(cx *reqCtx) (kmsg.Response, error
 	for _, rr := range req.Resources {
 		sr := kmsg.NewIncrementalAlterConfigsResponseResource()
 		sr.ResourceType, sr.ResourceName = rr.ResourceType, rr.ResourceName
-		err := b.alterTopicConfigs(rr, req.ValidateOnly)
+		err := b.alterTopicConfigs(cx.ctx, rr, req.ValidateOnly)
 		sr.ErrorCode = errorCode(err)
 		if err != nil {
 			msg := err.Error()
@@ -32,22 +35,32 @@ func (b *Broker) handleIncrementalAlterConfigs(cx *reqCtx) (kmsg.Response, error
 	return resp, nil
 }
 
-func (b *Broker) alterTopicConfigs(rr kmsg.IncrementalAlterConfigsRequestResource, validateOnly bool) error {
+func (b *Broker) alterTopicConfigs(ctx context.Context, rr kmsg.IncrementalAlterConfigsRequestResource, validateOnly bool) error {
 	if rr.ResourceType != kmsg.ConfigResourceTypeTopic {
 		return newTopicError(kerr.InvalidRequest, "only topic configs can be altered; broker configs are set at start-up")
 	}
-	t := b.topics.get(rr.ResourceName)
-	if t == nil {
+	t, ok := b.meta().Topic(rr.ResourceName)
+	if !ok {
 		return newTopicError(kerr.UnknownTopicOrPartition, "topic %s does not exist", rr.ResourceName)
 	}
-	next, err := applyConfigOps(t.configs, rr.Configs)
+	next, err := applyConfigOps(t.Configs, rr.Configs)
+	if err == nil {
+		_, err = logConfig(b.cfg, next)
+	}
 	if err != nil {
 		return newTopicError(kerr.InvalidConfig, "topic %s: %v", rr.ResourceName, err)
 	}
 	if validateOnly {
 		return nil
 	}
-	return b.topics.setConfigs(rr.ResourceName, next)
+	cmd := &cluster.AlterConfigs{Topic: rr.ResourceName, Set: next}
+	for k := range t.Configs {
+		if _, ok := next[k]; !ok {
+			cmd.Delete = append(cmd.Delete, k)
+		}
+	}
+	_, err = b.apply(ctx, cmd)
+	return err
 }
 
 // applyConfigOps returns overrides with ops applied, or the first invalid op.

@@ -3,19 +3,20 @@ package broker
 import "github.com/twmb/franz-go/pkg/kmsg"
 
 // DescribeCluster v0-1.
-// The cluster is this one broker, which is also its controller.
+// The live brokers and the controller, from the replicated metadata.
 
 func init() { register(60, 0, 1, false, (*Broker).handleDescribeCluster) }
 
 func (b *Broker) handleDescribeCluster(cx *reqCtx) (kmsg.Response, error) {
 	req := cx.req.(*kmsg.DescribeClusterRequest)
 	resp := req.ResponseKind().(*kmsg.DescribeClusterResponse)
-	host, port := b.advertised()
 	resp.ClusterID = b.cfg.ClusterID
-	resp.ControllerID = b.cfg.NodeID
+	resp.ControllerID = b.ctl.ControllerID()
 	resp.ClusterAuthorizedOperations = -2147483648
-	br := kmsg.NewDescribeClusterResponseBroker()
-	br.NodeID, br.Host, br.Port = b.cfg.NodeID, host, port
-	resp.Brokers = []kmsg.DescribeClusterResponseBroker{br}
+	for _, mb := range metadataBrokers(b.meta()) {
+		br := kmsg.NewDescribeClusterResponseBroker()
+		br.NodeID, br.Host, br.Port, br.Rack = mb.NodeID, mb.Host, mb.Port, mb.Rack
+		resp.Brokers = append(resp.Brokers, br)
+	}
 	return resp, nil
 }

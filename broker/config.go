@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net"
 	"time"
+
+	"github.com/spate-io/spate/broker/cluster"
 )
 
 // Config configures one broker node. The zero value of a field means its
@@ -23,6 +25,37 @@ type Config struct {
 	AdvertisedAddr string
 	// ClusterID is returned in Metadata and DescribeCluster. Default "spate".
 	ClusterID string
+
+	// Cluster settings. A broker with neither GossipAddr nor Seeds runs
+	// alone: it is its own controller and every partition has one
+	// replica, with its metadata in <DataDir>/cluster/metadata.json. With
+	// either, it is a member of a cluster: it gossips on GossipAddr,
+	// joins through Seeds and holds the metadata through raft in
+	// <DataDir>/cluster/.
+	Cluster ClusterConfig
+
+	// DefaultReplicationFactor is the replication factor of auto-created
+	// topics and of CreateTopics with ReplicationFactor -1
+	// (default.replication.factor). Default 1.
+	DefaultReplicationFactor int16
+	// OffsetsTopicReplicationFactor is the replication factor of
+	// __consumer_offsets (offsets.topic.replication.factor). Until that
+	// many brokers are alive the topic is not created and groups answer
+	// COORDINATOR_NOT_AVAILABLE, as Kafka does. Default 3 in a cluster,
+	// 1 for a broker running alone.
+	OffsetsTopicReplicationFactor int16
+	// ReplicaLagTimeMax is how long an in-sync follower may fail to catch
+	// up before its leader drops it from the ISR (replica.lag.time.max.ms).
+	// Default 30s.
+	ReplicaLagTimeMax time.Duration
+	// ReplicaFetchWaitMax is how long a follower's fetch waits at the
+	// leader for new data (replica.fetch.wait.max.ms). Default 500ms.
+	ReplicaFetchWaitMax time.Duration
+	// ReplicaFetchMaxBytes is the most a follower asks for per fetch and
+	// per partition (replica.fetch.response.max.bytes,
+	// replica.fetch.max.bytes). Defaults 10 MiB and 1 MiB.
+	ReplicaFetchMaxBytes          int32
+	ReplicaFetchPartitionMaxBytes int32
 
 	// MaxRequestBytes is the largest request frame accepted; a bigger frame
 	// closes the connection, as Kafka does (socket.request.max.bytes).
@@ -88,6 +121,55 @@ const (
 	offsetsTopic             = "__consumer_offsets"
 )
 
+// ClusterConfig is the part of Config that makes a broker a cluster member.
+type ClusterConfig struct {
+	// GossipAddr is the memberlist address (TCP and UDP); port 0 picks a
+	// free port. Default: none (run alone) unless Seeds are given, then
+	// the Listen host with port 0.
+	GossipAddr string
+	// Seeds are gossip addresses of running members to join. The first
+	// broker of a cluster has none. Default none.
+	Seeds []string
+	// RaftAddr is the TCP address of raft and forwarded controller
+	// commands. Default: the gossip host with port 0 (it is gossiped, so
+	// any free port works).
+	RaftAddr string
+	// Controller decides whether this broker is controller-eligible (a
+	// raft voter): ControllerAuto (the default) lets the controller make
+	// the first three brokers voters and the others non-voters.
+	Controller ControllerRole
+	// Rack is the broker's rack (broker.rack) for rack-aware replica
+	// assignment. Default "".
+	Rack string
+	// Timing sets failure detection and election timeouts. Default
+	// cluster.DefaultTiming() (failover under 3 s); cluster.FastTiming()
+	// is under 1 s on a quiet machine.
+	Timing cluster.Timing
+	// DisableAutoLeaderRebalance turns off the periodic preferred leader
+	// election (auto.leader.rebalance.enable=false). Default: enabled.
+	DisableAutoLeaderRebalance bool
+	// LeaderImbalancePercentage and LeaderImbalanceCheckInterval are
+	// leader.imbalance.per.broker.percentage (default 10) and
+	// leader.imbalance.check.interval.seconds (default 300s).
+	LeaderImbalancePercentage    int
+	LeaderImbalanceCheckInterval time.Duration
+}
+
+// ControllerRole says whether a broker may be the cluster's controller.
+type ControllerRole int8
+
+const (
+	// ControllerAuto: a voter if among the first three brokers to join.
+	ControllerAuto ControllerRole = iota
+	// ControllerEligible: always a raft voter.
+	ControllerEligible
+	// ControllerNever: a raft non-voter; it follows the metadata only.
+	ControllerNever
+)
+
+// clustered reports whether the broker is a cluster member rather than alone.
+func (c Config) clustered() bool { return c.Cluster.GossipAddr != "" || len(c.Cluster.Seeds) > 0 }
+
 // withDefaults returns a copy of c with every zero field set to its default.
 func (c Config) withDefaults() Config {
 	if c.NodeID == 0 {
@@ -138,6 +220,35 @@ func (c Config) withDefaults() Config {
 	if c.RetentionCheckInterval == 0 {
 		c.RetentionCheckInterval = 5 * time.Minute
 	}
+	if c.DefaultReplicationFactor == 0 {
+		c.DefaultReplicationFactor = 1
+	}
+	if c.OffsetsTopicReplicationFactor == 0 {
+		c.OffsetsTopicReplicationFactor = 3
+	}
+	if !c.clustered() {
+		c.OffsetsTopicReplicationFactor = 1
+	}
+	if c.ReplicaLagTimeMax == 0 {
+		c.ReplicaLagTimeMax = cluster.DefaultReplicaLagTimeMax
+	}
+	if c.ReplicaFetchWaitMax == 0 {
+		c.ReplicaFetchWaitMax = 500 * time.Millisecond
+	}
+	if c.ReplicaFetchMaxBytes == 0 {
+		c.ReplicaFetchMaxBytes = 10 << 20
+	}
+	if c.ReplicaFetchPartitionMaxBytes == 0 {
+		c.ReplicaFetchPartitionMaxBytes = 1 << 20
+	}
+	if c.clustered() && c.Cluster.GossipAddr == "" {
+		host, _, _ := net.SplitHostPort(c.Listen)
+		c.Cluster.GossipAddr = net.JoinHostPort(host, "0")
+	}
+	if c.clustered() && c.Cluster.RaftAddr == "" {
+		host, _, _ := net.SplitHostPort(c.Cluster.GossipAddr)
+		c.Cluster.RaftAddr = net.JoinHostPort(host, "0")
+	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
@@ -168,6 +279,18 @@ func (c Config) Validate() error {
 		return fmt.Errorf("broker: config: GroupMinSessionTimeout %v is above GroupMaxSessionTimeout %v", d.GroupMinSessionTimeout, d.GroupMaxSessionTimeout)
 	case d.SegmentBytes < 1024:
 		return fmt.Errorf("broker: config: SegmentBytes %d is below 1024", d.SegmentBytes)
+	case d.DefaultReplicationFactor < 1:
+		return fmt.Errorf("broker: config: DefaultReplicationFactor %d must be at least 1", d.DefaultReplicationFactor)
+	case d.OffsetsTopicReplicationFactor < 1:
+		return fmt.Errorf("broker: config: OffsetsTopicReplicationFactor %d must be at least 1", d.OffsetsTopicReplicationFactor)
+	case d.ReplicaLagTimeMax < 0 || d.ReplicaFetchWaitMax < 0:
+		return fmt.Errorf("broker: config: ReplicaLagTimeMax %v and ReplicaFetchWaitMax %v must not be negative", d.ReplicaLagTimeMax, d.ReplicaFetchWaitMax)
+	case d.ReplicaFetchMaxBytes < 1024 || d.ReplicaFetchPartitionMaxBytes < 1024:
+		return fmt.Errorf("broker: config: ReplicaFetchMaxBytes %d and ReplicaFetchPartitionMaxBytes %d must be at least 1024", d.ReplicaFetchMaxBytes, d.ReplicaFetchPartitionMaxBytes)
+	case d.Cluster.Controller < ControllerAuto || d.Cluster.Controller > ControllerNever:
+		return fmt.Errorf("broker: config: Cluster.Controller %d is not ControllerAuto, ControllerEligible or ControllerNever", d.Cluster.Controller)
+	case d.Cluster.Controller == ControllerNever && len(d.Cluster.Seeds) == 0 && d.clustered():
+		return errors.New("broker: config: a broker that is never controller cannot start a cluster; give Cluster.Seeds to join one")
 	}
 	if _, _, err := net.SplitHostPort(d.Listen); err != nil {
 		return fmt.Errorf("broker: config: Listen %q is not host:port: %v", d.Listen, err)

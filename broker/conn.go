@@ -45,6 +45,10 @@ type reqCtx struct {
 	conn *conn
 	hdr  requestHeader
 	req  kmsg.Request
+	// then, set by a handler that did in request order what must be (an
+	// append) and must wait for the rest (replication), finishes the
+	// response on its own goroutine; the handler then returns nil, nil.
+	then func() (kmsg.Response, error)
 }
 
 func (b *Broker) newConn(nc net.Conn) *conn {
@@ -125,7 +129,12 @@ func (c *conn) enqueue(h requestHeader, req kmsg.Request, fn handler, async bool
 		go s.finish(c.b.call(fn, cx))
 		return true
 	}
-	s.finish(c.b.call(fn, cx))
+	resp, err := c.b.call(fn, cx)
+	if cx.then != nil && err == nil {
+		go s.finish(c.b.call(func(*Broker, *reqCtx) (kmsg.Response, error) { return cx.then() }, cx))
+		return true
+	}
+	s.finish(resp, err)
 	return true
 }
 

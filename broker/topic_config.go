@@ -53,6 +53,8 @@ var topicConfigs = map[string]topicConfigSpec{
 	"min.insync.replicas":    {kmsg.ConfigTypeInt, validLong(1)},
 	"flush.messages":         {kmsg.ConfigTypeLong, validLong(0)},
 	"flush.ms":               {kmsg.ConfigTypeLong, validLong(0)},
+
+	"unclean.leader.election.enable": {kmsg.ConfigTypeBoolean, validOneOf("true", "false")},
 }
 
 // defaultMaxMessageBytes is Kafka's max.message.bytes default (1 MiB + 12).
@@ -85,6 +87,8 @@ func (c Config) topicConfigDefaults() map[string]string {
 		"min.insync.replicas":    "1",
 		"flush.messages":         i64(flushMsgs),
 		"flush.ms":               i64(flushMs),
+
+		"unclean.leader.election.enable": "false",
 	}
 }
 

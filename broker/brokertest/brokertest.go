@@ -13,6 +13,7 @@
 package brokertest
 
 import (
+	"context"
 	"log/slog"
 	"os"
 	"testing"
@@ -40,6 +41,12 @@ func StartBroker(t testing.TB, opts ...func(*broker.Config)) *broker.Broker {
 		t.Fatalf("brokertest: %v", err)
 	}
 	if err := b.Start(); err != nil {
+		b.Close()
+		t.Fatalf("brokertest: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := b.WaitReady(ctx); err != nil {
 		b.Close()
 		t.Fatalf("brokertest: %v", err)
 	}

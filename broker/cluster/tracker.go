@@ -102,6 +102,10 @@ func (t *Tracker) setMembership(p *Partition, now time.Time) {
 	}
 }
 
+// SetMinInsyncReplicas applies a changed min.insync.replicas (values
+// below 1 mean 1).
+func (t *Tracker) SetMinInsyncReplicas(n int) { t.cfg.MinInsyncReplicas = max(n, 1) }
+
 // HighWatermark is the offset below which records are committed.
 func (t *Tracker) HighWatermark() int64 { return t.hw }
 
