@@ -137,7 +137,7 @@ func ctx10(t *testing.T) context.Context {
 	return ctx
 }
 
-func mustJSON(t *testing.T, v any) []byte {
+func mustJSON(t testing.TB, v any) []byte {
 	t.Helper()
 	b, err := json.Marshal(v)
 	if err != nil {

@@ -42,15 +42,20 @@ func processCluster(t *testing.T, executors ...string) (c *testcluster.Cluster, 
 
 // waitBusyExecutor waits until the query has committed a few batches and
 // an executor is running one of its tasks, and returns that executor's
-// name: killing it now kills it mid-batch.
-func waitBusyExecutor(t *testing.T, c *testcluster.Cluster, minBatch int64) string {
+// name and the last committed batch: killing it now kills it in the
+// middle of the next batch.
+func waitBusyExecutor(t testing.TB, c *testcluster.Cluster, minBatch int64) (string, int64) {
 	t.Helper()
-	var busy string
+	var (
+		busy      string
+		committed int64
+	)
 	testcluster.WaitFor(t, 30*time.Second, time.Millisecond, func() error {
 		st, err := c.Client().Status(context.Background(), "etl")
 		if err != nil {
 			return err
 		}
+		committed = st.BatchID
 		if st.BatchID < minBatch {
 			return errorf("at batch %d, want %d (%s)", st.BatchID, minBatch, st.Message)
 		}
@@ -66,7 +71,7 @@ func waitBusyExecutor(t *testing.T, c *testcluster.Cluster, minBatch int64) stri
 		}
 		return errorf("no executor is running a task")
 	})
-	return busy
+	return busy, committed
 }
 
 // waitAcked waits until the load has written n more records.
@@ -117,7 +122,7 @@ func finish(t *testing.T, c *testcluster.Cluster, load *testcluster.Load, out st
 func TestSIGKILLOfAnExecutorMidBatchUnderLoad(t *testing.T) {
 	c, out := processCluster(t, "executor-1", "executor-2")
 	load := testcluster.StartLoad(t, c.BrokerAddr, "events", 20000)
-	victim := waitBusyExecutor(t, c, 3)
+	victim, _ := waitBusyExecutor(t, c, 3)
 	c.Executors[victim].Kill()
 	testcluster.WaitFor(t, 10*time.Second, 10*time.Millisecond, func() error {
 		n, err := c.AliveExecutors()

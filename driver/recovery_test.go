@@ -1,6 +1,7 @@
 package driver_test
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -86,4 +87,42 @@ func TestRestartedDriverResumesRunningQueriesAndNotStoppedOnes(t *testing.T) {
 	}
 	waitCaughtUp(t, c, "paused", brokers, "events", 30*time.Second)
 	testcluster.CheckExactlyOnce(t, testcluster.BrokerRecords(t, brokers, "events"), testcluster.ReadParquet(t, out2))
+}
+
+func TestBatchThatCannotFinishFailsTheQueryNamingTheTaskAndCause(t *testing.T) {
+	brokers := startBroker(t)
+	testcluster.CreateTopic(t, brokers, "events", 2)
+	testcluster.Produce(t, brokers, "events", 0, 100)
+	d := startDriver(t, t.TempDir())
+	startExecutor(t, d.Addr(), "executor-1")
+	startExecutor(t, d.Addr(), "executor-2")
+	c := driver.NewClient(d.Addr())
+	out, ckpt := dirs(t)
+	if err := os.WriteFile(out, []byte("a file where the output folder should be"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Submit(ctx10(t), passthroughPlan(t, "etl", brokers, "events", out, ckpt)); err != nil {
+		t.Fatal(err)
+	}
+	var st driver.QueryStatus
+	testcluster.WaitFor(t, 30*time.Second, 10*time.Millisecond, func() error {
+		var err error
+		if st, err = c.Status(ctx10(t), "etl"); err == nil && st.State != driver.StateFailed {
+			err = errorf("state %s: %s", st.State, st.Message)
+		}
+		return err
+	})
+	for _, want := range []string{"etl/batch-0/task-", "failed 4 attempts", "the last on executor executor-", "parquet"} {
+		if !strings.Contains(st.Error, want) {
+			t.Errorf("the failure %q does not say %q", st.Error, want)
+		}
+	}
+	if err := os.Remove(out); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Restart(ctx10(t), "etl"); err != nil {
+		t.Fatal(err)
+	}
+	waitCaughtUp(t, c, "etl", brokers, "events", 30*time.Second)
+	testcluster.CheckExactlyOnce(t, testcluster.BrokerRecords(t, brokers, "events"), testcluster.ReadParquet(t, out))
 }

@@ -93,7 +93,7 @@ func withVersion(t *testing.T, planJSON []byte, v int) []byte {
 	return mustJSON(t, m)
 }
 
-func mustMarshal(t *testing.T, q *plan.Query) []byte {
+func mustMarshal(t testing.TB, q *plan.Query) []byte {
 	t.Helper()
 	b, err := plan.Marshal(q)
 	if err != nil {
