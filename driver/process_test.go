@@ -229,3 +229,33 @@ func cliStatus(t *testing.T, c *testcluster.Cluster) (driver.QueryStatus, error)
 	}
 	return st, json.Unmarshal(outp, &st)
 }
+
+func TestHungExecutorIsDeclaredDeadByMemberlist(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts processes")
+	}
+	c := testcluster.New(t)
+	// Heartbeats alone would take a minute: memberlist's probes must find
+	// the hung executor first.
+	c.StartDriver("--heartbeat-timeout", "1m", "--probe-interval", "200ms")
+	c.StartExecutor("executor-1")
+	hung := c.StartExecutor("executor-2")
+	hung.Pause()
+	start := time.Now()
+	testcluster.WaitFor(t, 20*time.Second, 20*time.Millisecond, func() error {
+		execs, err := c.Client().Executors(context.Background())
+		if err != nil {
+			return err
+		}
+		for _, e := range execs {
+			if e.Name == "executor-2" && !e.Alive && strings.Contains(e.Why, "memberlist") {
+				return nil
+			}
+		}
+		return errorf("executor-2 not declared dead by memberlist yet: %+v", execs)
+	})
+	t.Logf("memberlist declared the hung executor dead after %s", time.Since(start).Round(time.Millisecond))
+	if n, err := c.AliveExecutors(); err != nil || n != 1 {
+		t.Fatalf("alive executors: %d, %v; want executor-1 still alive", n, err)
+	}
+}
