@@ -37,6 +37,10 @@ const (
 	attrLogAppendTime   = 0x08
 	attrTransactional   = 0x10
 	attrControl         = 0x20
+	// attrDeleteHorizon marks a batch whose firstTimestamp is the delete
+	// horizon of its tombstones, set by the compaction that first kept them
+	// (KIP-534); record timestamps stay firstTimestamp + delta.
+	attrDeleteHorizon = 0x40
 )
 
 // NoLeaderEpoch, NoProducerID, NoProducerEpoch and NoSequence are the "unset"
@@ -111,6 +115,15 @@ func (h BatchHeader) IsTransactional() bool { return h.Attributes&attrTransactio
 
 // IsControl reports the control attribute bit (transaction markers).
 func (h BatchHeader) IsControl() bool { return h.Attributes&attrControl != 0 }
+
+// DeleteHorizon is when compaction may drop the batch's tombstones (ms),
+// ok false when no compaction has set it yet.
+func (h BatchHeader) DeleteHorizon() (int64, bool) {
+	if h.Attributes&attrDeleteHorizon == 0 {
+		return 0, false
+	}
+	return h.FirstTimestamp, true
+}
 
 // HasProducerID reports whether the batch comes from an idempotent or
 // transactional producer.

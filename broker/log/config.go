@@ -65,6 +65,33 @@ type Config struct {
 	// ProducerIDExpirationMs forgets an idempotent producer that has not
 	// written for this long (producer.id.expiration.ms). The default is 1 day.
 	ProducerIDExpirationMs int64
+
+	// CleanupPolicy is cleanup.policy: CleanupDelete (the default) deletes
+	// old segments by retention.ms and retention.bytes; CleanupCompact keeps
+	// the latest record of every key instead and ignores both;
+	// CleanupCompact|CleanupDelete does both.
+	CleanupPolicy CleanupPolicy
+	// MinCleanableDirtyRatio starts a compaction when the part of the log
+	// not yet compacted is more than this fraction of the compactable log
+	// (min.cleanable.dirty.ratio). The default is 0.5; a negative value
+	// means 0 (compact whenever anything is dirty), since 0 here means the
+	// default.
+	MinCleanableDirtyRatio float64
+	// MinCompactionLag keeps a record uncompacted for at least this long
+	// after it was written (min.compaction.lag.ms): a segment whose newest
+	// timestamp is younger is not compacted yet. The default is 0.
+	MinCompactionLag time.Duration
+	// MaxCompactionLag compacts a record at most this long after it was
+	// written, whatever the dirty ratio (max.compaction.lag.ms); the active
+	// segment rolls when it is older, so its records become compactable.
+	// The default, 0, is Kafka's Long.MAX_VALUE: no bound.
+	MaxCompactionLag time.Duration
+	// DeleteRetention keeps a tombstone (a record with a null value) this
+	// long after the compaction that first saw it (delete.retention.ms), so
+	// consumers reading the log get to see the delete. The default is
+	// 1 day; a negative value means 0 (the next compaction drops it),
+	// since 0 here means the default.
+	DeleteRetention time.Duration
 }
 
 // Defaults of Config, Kafka's values.
@@ -76,6 +103,8 @@ const (
 	DefaultIndexIntervalBytes     = 4096
 	DefaultMaxIndexEntries        = 10 << 20 / offsetIndexEntrySize
 	DefaultProducerIDExpirationMs = 24 * 60 * 60 * 1000
+	DefaultMinCleanableDirtyRatio = 0.5
+	DefaultDeleteRetention        = 24 * time.Hour
 )
 
 // DefaultConfig returns the configuration with every default filled in.
@@ -105,6 +134,15 @@ func (c Config) Over(base Config) Config {
 		c.TimestampType = base.TimestampType
 	}
 	c.ProducerIDExpirationMs = pick(c.ProducerIDExpirationMs, base.ProducerIDExpirationMs)
+	if c.CleanupPolicy == 0 {
+		c.CleanupPolicy = base.CleanupPolicy
+	}
+	if c.MinCleanableDirtyRatio == 0 {
+		c.MinCleanableDirtyRatio = base.MinCleanableDirtyRatio
+	}
+	c.MinCompactionLag = time.Duration(pick(int64(c.MinCompactionLag), int64(base.MinCompactionLag)))
+	c.MaxCompactionLag = time.Duration(pick(int64(c.MaxCompactionLag), int64(base.MaxCompactionLag)))
+	c.DeleteRetention = time.Duration(pick(int64(c.DeleteRetention), int64(base.DeleteRetention)))
 	return c
 }
 
@@ -133,6 +171,15 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ProducerIDExpirationMs == 0 {
 		c.ProducerIDExpirationMs = DefaultProducerIDExpirationMs
+	}
+	if c.CleanupPolicy == 0 {
+		c.CleanupPolicy = CleanupDelete
+	}
+	if c.MinCleanableDirtyRatio == 0 {
+		c.MinCleanableDirtyRatio = DefaultMinCleanableDirtyRatio
+	}
+	if c.DeleteRetention == 0 {
+		c.DeleteRetention = DefaultDeleteRetention
 	}
 	return c
 }
@@ -164,6 +211,24 @@ func (c Config) Validate() error {
 		return fmt.Errorf("log: message.timestamp.type %d is neither CreateTime (0) nor LogAppendTime (1)", c.TimestampType)
 	case d.ProducerIDExpirationMs < 1:
 		return fmt.Errorf("log: producer.id.expiration.ms %d must be at least 1", c.ProducerIDExpirationMs)
+	}
+	return c.validateCompaction()
+}
+
+// validateCompaction checks the cleanup.policy and log cleaner fields.
+func (c Config) validateCompaction() error {
+	switch {
+	case c.CleanupPolicy&^(CleanupDelete|CleanupCompact) != 0:
+		return fmt.Errorf("log: cleanup.policy %d is not a combination of delete (%d) and compact (%d)", c.CleanupPolicy, CleanupDelete, CleanupCompact)
+	case c.MinCleanableDirtyRatio > 1 || math.IsNaN(c.MinCleanableDirtyRatio):
+		return fmt.Errorf("log: min.cleanable.dirty.ratio %v must be between 0 and 1", c.MinCleanableDirtyRatio)
+	case c.MinCompactionLag < 0:
+		return fmt.Errorf("log: min.compaction.lag.ms %d must not be negative", c.MinCompactionLag.Milliseconds())
+	case c.MaxCompactionLag < 0:
+		return fmt.Errorf("log: max.compaction.lag.ms %d must be positive", c.MaxCompactionLag.Milliseconds())
+	case c.MaxCompactionLag > 0 && c.MaxCompactionLag < c.MinCompactionLag:
+		return fmt.Errorf("log: max.compaction.lag.ms %d is below min.compaction.lag.ms %d; raise the maximum or lower the minimum",
+			c.MaxCompactionLag.Milliseconds(), c.MinCompactionLag.Milliseconds())
 	}
 	return nil
 }

@@ -46,14 +46,28 @@ type Log struct {
 	waitMu     sync.Mutex
 	waitCh     chan struct{}
 	waitClosed bool
+
+	// cleanMu serialises compaction rounds. A round holds it throughout and
+	// takes appendMu only to plan and to swap segments in, so appends go on
+	// while it reads and writes. Lock order: cleanMu, appendMu.
+	cleanMu    sync.Mutex
+	cleaner    cleanerState // guarded by cleanMu
+	cleanerErr error        // a swap that failed half-way stops compaction; guarded by cleanMu
+	mapKeys    int          // keys a compaction round maps at most
+	// rewrites counts Truncate and Reset calls, which change sealed
+	// segments in place: a round that saw another count aborts. Guarded by
+	// appendMu.
+	rewrites int64
+	closing  atomic.Bool // set when Close starts, so a round stops early
 }
 
 // Option configures Open beyond the topic configuration.
 type Option func(*options)
 
 type options struct {
-	clock  func() time.Time
-	logger *slog.Logger
+	clock   func() time.Time
+	logger  *slog.Logger
+	mapKeys int
 }
 
 // WithClock sets the clock used for LogAppendTime, segment.ms, retention.ms
@@ -63,6 +77,13 @@ func WithClock(now func() time.Time) Option { return func(o *options) { o.clock 
 // WithLogger sets where recovery and retention report what they did. The
 // default is slog.Default().
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+
+// WithCompactionMapKeys sets how many distinct keys one compaction round
+// maps at most (Kafka's log.cleaner.dedupe.buffer.size / 24): a longer
+// dirty part takes several rounds. The default is DefaultCompactionMapKeys.
+func WithCompactionMapKeys(n int) Option {
+	return func(o *options) { o.mapKeys = n }
+}
 
 // Dir is the partition's folder.
 func (l *Log) Dir() string { return l.dir }

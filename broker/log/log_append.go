@@ -264,14 +264,16 @@ func (l *Log) publish(seg *segment, pos, nowMs int64) bool {
 }
 
 // needsRoll says whether incoming bytes must go to a new segment: the active
-// one would pass segment.bytes, is older than segment.ms, has a full index,
-// or the offsets would not fit its 32-bit relative offsets.
+// one would pass segment.bytes, is older than segment.ms (or than
+// max.compaction.lag.ms of a compacted log), has a full index, or the
+// offsets would not fit its 32-bit relative offsets.
 func (l *Log) needsRoll(seg *segment, incoming, lastOffset, nowMs int64) bool {
 	if seg.size == 0 {
 		return false
 	}
 	return seg.size+incoming > l.cfg.SegmentBytes ||
 		nowMs-seg.rollTs >= l.cfg.SegmentMs ||
+		l.compactionLagPassed(seg, nowMs) ||
 		len(seg.idx) >= int(l.cfg.MaxIndexEntries) ||
 		lastOffset-seg.base > math.MaxInt32
 }

@@ -47,9 +47,24 @@ func (l *Log) advanceStart(offset int64) error {
 }
 
 // Maintain runs one pass of the background work the broker schedules
-// (Manager does it on a tick): retention, flush.ms, and forgetting idle
-// producers. It returns how many segments retention deleted.
+// (Manager does it on a tick): retention, flush.ms, forgetting idle
+// producers and, for a compacted log, one compaction round when one is due
+// (min.cleanable.dirty.ratio, max.compaction.lag.ms, a tombstone's delete
+// horizon). Appends are not held up while the round reads and writes. It
+// returns how many segments retention deleted.
 func (l *Log) Maintain() (int, error) {
+	n, err := l.maintainLocked()
+	if err != nil {
+		return n, err
+	}
+	if _, err := l.maybeCompact(); err != nil {
+		return n, err
+	}
+	return n, nil
+}
+
+// maintainLocked is the part of Maintain done under appendMu.
+func (l *Log) maintainLocked() (int, error) {
 	l.appendMu.Lock()
 	defer l.appendMu.Unlock()
 	if err := l.checkOpenLocked(); err != nil {
@@ -59,8 +74,29 @@ func (l *Log) Maintain() (int, error) {
 	if err != nil {
 		return n, err
 	}
+	if err := l.rollForCompactionLag(); err != nil {
+		return n, err
+	}
 	l.producers.evictIdle(l.nowMs(), l.cfg.ProducerIDExpirationMs)
 	return n, l.maybeFlush()
+}
+
+// rollForCompactionLag rolls an active segment older than
+// max.compaction.lag.ms, so its records become compactable in time
+// (KIP-354). The caller holds appendMu.
+func (l *Log) rollForCompactionLag() error {
+	now := l.nowMs()
+	if seg := l.active(); l.compactionLagPassed(seg, now) {
+		return l.roll(l.leo.Load(), now)
+	}
+	return nil
+}
+
+// compactionLagPassed says whether seg holds data older than
+// max.compaction.lag.ms of a compacted log. The caller holds appendMu.
+func (l *Log) compactionLagPassed(seg *segment, nowMs int64) bool {
+	lag := l.cfg.MaxCompactionLag.Milliseconds()
+	return l.cfg.CleanupPolicy.Compacts() && lag > 0 && seg.size > 0 && nowMs-seg.rollTs >= lag
 }
 
 // enforceRetention deletes the segments retention.ms, retention.bytes and
@@ -106,9 +142,13 @@ func (l *Log) deleteSegments(plan retentionPlan) (int, error) {
 	return len(victims), l.pruneSnapshots()
 }
 
-// planRetention plans with the configured retention. The caller holds
-// appendMu.
+// planRetention plans with the configured retention; a log whose
+// cleanup.policy lacks delete keeps its data whatever retention.ms and
+// retention.bytes say. The caller holds appendMu.
 func (l *Log) planRetention() retentionPlan {
+	if !l.cfg.CleanupPolicy.Deletes() {
+		return l.planStartOnly()
+	}
 	return l.plan(l.cfg.RetentionMs, l.cfg.RetentionBytes)
 }
 

@@ -26,11 +26,12 @@ func Open(dir string, cfg Config, opts ...Option) (*Log, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	o := options{clock: time.Now, logger: slog.Default()}
+	o := options{clock: time.Now, logger: slog.Default(), mapKeys: DefaultCompactionMapKeys}
 	for _, opt := range opts {
 		opt(&o)
 	}
-	l := &Log{dir: dir, clock: o.clock, logger: o.logger, cfg: cfg.withDefaults(), retentionLimit: noLimit, producers: producerStates{}}
+	l := &Log{dir: dir, clock: o.clock, logger: o.logger, cfg: cfg.withDefaults(), retentionLimit: noLimit, producers: producerStates{},
+		mapKeys: max(o.mapKeys, 1)}
 	l.interval.Store(int64(l.cfg.IndexIntervalBytes))
 	l.lastFlush = l.clock()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -49,6 +50,9 @@ func Open(dir string, cfg Config, opts ...Option) (*Log, error) {
 // load reads the partition folder and recovers it.
 func (l *Log) load() error {
 	clean := fileExists(filepath.Join(l.dir, cleanShutdownTag))
+	if err := l.completeSwaps(); err != nil {
+		return err
+	}
 	bases, err := l.listSegments()
 	if err != nil {
 		return err
@@ -56,13 +60,17 @@ func (l *Log) load() error {
 	if len(bases) == 0 {
 		clean = true // a new partition: nothing to recover
 	}
+	logStart, _ := readOffsetFile(filepath.Join(l.dir, logStartFile))
+	recovery, _ := readOffsetFile(filepath.Join(l.dir, recoveryFile))
+	l.cleaner = l.loadCleanerState()
 	if !clean {
-		if bases, err = l.dropEmptyTail(bases); err != nil {
+		// A segment below the recovery point is durable and one below the
+		// first dirty offset was compacted: an empty segment after either
+		// is no torn roll (compaction leaves offset gaps at segment ends).
+		if bases, err = l.dropEmptyTail(bases, max(recovery, l.cleaner.firstDirty)); err != nil {
 			return err
 		}
 	}
-	logStart, _ := readOffsetFile(filepath.Join(l.dir, logStartFile))
-	recovery, _ := readOffsetFile(filepath.Join(l.dir, recoveryFile))
 	if len(bases) == 0 {
 		seg, err := createSegment(l.dir, logStart)
 		if err != nil {
@@ -154,9 +162,11 @@ func (l *Log) listSegments() ([]int64, error) {
 // crash right after a roll can leave the rolled segment's tail unwritten
 // while the new, empty segment exists; without its empty successor the
 // torn segment is the active one again and its tail is recovered like any
-// other. No data is lost: the removed segments hold none.
-func (l *Log) dropEmptyTail(bases []int64) ([]int64, error) {
-	for len(bases) > 1 {
+// other. No data is lost: the removed segments hold none. Segments whose
+// predecessor starts below keep are kept: that predecessor is known
+// complete, and dropping its successor would move the log end offset back.
+func (l *Log) dropEmptyTail(bases []int64, keep int64) ([]int64, error) {
+	for len(bases) > 1 && bases[len(bases)-2] >= keep {
 		last := filepath.Join(l.dir, offsetName(bases[len(bases)-1])+logSuffix)
 		st, err := os.Stat(last)
 		if err != nil {
@@ -358,6 +368,22 @@ func fileExists(path string) bool {
 // trusts its indexes and producer state. Reads in flight keep their files
 // open until their results are closed.
 func (l *Log) Close() error {
+	l.closing.Store(true)
+	err := l.closeLocked()
+	l.waitForCompaction()
+	return err
+}
+
+// waitForCompaction waits for a compaction round in progress, which stops
+// at its next batch once closing is set, so nothing writes into the folder
+// after Close returns.
+func (l *Log) waitForCompaction() {
+	l.cleanMu.Lock()
+	defer l.cleanMu.Unlock()
+	_ = l.cleanerErr // a round has ended (or none ran) once the lock is ours
+}
+
+func (l *Log) closeLocked() error {
 	l.appendMu.Lock()
 	defer l.appendMu.Unlock()
 	if err := l.checkOpenLocked(); err != nil {

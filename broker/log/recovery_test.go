@@ -318,6 +318,11 @@ func TestRecoveryOfATornSegmentBeforeAnEmptyOne(t *testing.T) {
 	if err := os.Truncate(torn, st.Size()-10); err != nil { // the roll's data never reached the disk
 		t.Fatal(err)
 	}
+	// ... so the background flush never advanced the recovery point past it.
+	tornBase, _ := parseOffsetName(filepath.Base(torn), logSuffix)
+	if err := writeOffsetFile(filepath.Join(dir, recoveryFile), tornBase); err != nil {
+		t.Fatal(err)
+	}
 	os.Remove(filepath.Join(dir, cleanShutdownTag))
 	l = mustOpen(t, dir, cfg)
 	defer l.Close()

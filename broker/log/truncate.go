@@ -28,6 +28,7 @@ func (l *Log) Truncate(to int64) error {
 	if start := l.LogStartOffset(); to < start {
 		return &OffsetOutOfRangeError{Offset: to, LogStart: start, LogEnd: leo}
 	}
+	l.rewrites++
 	if err := l.truncateSegments(to); err != nil {
 		return err
 	}
@@ -127,6 +128,7 @@ func (l *Log) Reset(start int64) error {
 	if err := l.checkOpenLocked(); err != nil {
 		return err
 	}
+	l.rewrites++
 	l.mu.Lock()
 	for _, s := range l.segs {
 		if err := l.deleteSegmentFiles(s); err != nil {
