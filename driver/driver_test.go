@@ -1,6 +1,7 @@
 package driver_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spate-io/spate/driver"
+	"github.com/spate-io/spate/engine"
 	"github.com/spate-io/spate/internal/testcluster"
 )
 
@@ -42,6 +44,7 @@ func TestDriverRunsAQueryOnTwoExecutorsExactlyOnce(t *testing.T) {
 	if len(st.LastProgress.Tasks) != 4 || len(used) != 2 {
 		t.Errorf("last batch ran %d tasks on %v; want 4 tasks spread over both executors", len(st.LastProgress.Tasks), used)
 	}
+	checkSticky(t, c.Progress)
 	checkPages(t, d.Addr())
 	again, err := c.Submit(ctx10(t), passthroughPlan(t, "etl", brokers, "events", out, ckpt))
 	if err != nil || !again.Resubmitted || again.ID != resp.ID {
@@ -81,4 +84,26 @@ func get(t *testing.T, url string) string {
 		t.Fatalf("GET %s: %s, %v", url, resp.Status, err)
 	}
 	return string(b)
+}
+
+// checkSticky checks that each task (one per partition) ran on the same
+// executor in every batch: partitions stick to executors.
+func checkSticky(t *testing.T, progress func(context.Context, string, int) ([]engine.Progress, error)) {
+	t.Helper()
+	recent, err := progress(context.Background(), "etl", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	where := map[int]string{}
+	for _, p := range recent {
+		for _, task := range p.Tasks {
+			if prev, ok := where[task.TaskID]; ok && prev != task.Executor {
+				t.Errorf("task %d (one partition) ran on %s and then on %s in batch %d", task.TaskID, prev, task.Executor, p.BatchID)
+			}
+			where[task.TaskID] = task.Executor
+		}
+	}
+	if len(recent) < 2 {
+		t.Errorf("only %d batches to compare", len(recent))
+	}
 }
