@@ -87,6 +87,9 @@ func printSubmitted(w io.Writer, output string, resp driver.SubmitResponse) erro
 		verb = "already running"
 	}
 	_, err := fmt.Fprintf(w, "%s: query %s (id %s, run %s)\n", verb, resp.Name, resp.ID, resp.RunID)
+	for _, warn := range resp.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", warn)
+	}
 	return err
 }
 

@@ -1,6 +1,7 @@
 package driver
 
 import (
+	"github.com/spate-io/spate/engine/plan"
 	"strings"
 	"testing"
 	"time"
@@ -43,5 +44,16 @@ func TestMissingTopics(t *testing.T) {
 		if got := strings.Join(missingTopics([]byte(tt.options), latest), ","); got != tt.want {
 			t.Errorf("missingTopics(%s) = %q, want %q", tt.options, got, tt.want)
 		}
+	}
+}
+
+func TestPathWarnings(t *testing.T) {
+	q := &plan.Query{Checkpoint: "ckpt", Sink: &plan.Sink{Kind: "parquet", Options: []byte(`{"path":"out/etl"}`)}}
+	if w := pathWarnings(q); len(w) != 2 || !strings.Contains(w[0], `"ckpt" is relative`) || !strings.Contains(w[1], `path "out/etl" is relative`) {
+		t.Errorf("relative paths: %q", w)
+	}
+	q = &plan.Query{Checkpoint: "/data/ckpt", Sink: &plan.Sink{Kind: "parquet", Options: []byte(`{"path":"/data/out"}`)}}
+	if w := pathWarnings(q); len(w) != 0 {
+		t.Errorf("absolute paths: %q", w)
 	}
 }

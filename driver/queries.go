@@ -69,7 +69,14 @@ func (qs *queries) submit(ctx context.Context, body []byte) (SubmitResponse, err
 	}
 	mq := &managedQuery{q: q, hash: hash, stored: storedQuery{Name: q.Name, Checkpoint: q.Checkpoint, State: StateRunning,
 		SubmittedAt: time.Now().UTC(), Plan: planJSON}}
-	return qs.startNew(mq)
+	resp, err := qs.startNew(mq)
+	if err == nil {
+		resp.Warnings = pathWarnings(q)
+		for _, w := range resp.Warnings {
+			qs.d.log.Warn("driver: "+w, "query", q.Name)
+		}
+	}
+	return resp, err
 }
 
 // resubmitted answers a submit of a query that runs already: done when

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -145,4 +146,21 @@ func missingTopics(options json.RawMessage, latest map[string]map[int32]int64) [
 		}
 	}
 	return missing
+}
+
+// pathWarnings warns of relative checkpoint and sink paths: the driver and
+// the executors resolve them in their own working directories, which need
+// not be the submitter's.
+func pathWarnings(q *plan.Query) []string {
+	var warns []string
+	if !filepath.IsAbs(q.Checkpoint) {
+		warns = append(warns, fmt.Sprintf("the checkpoint location %q is relative: the driver resolves it in its own working directory; prefer an absolute path", q.Checkpoint))
+	}
+	var o struct {
+		Path string `json:"path"`
+	}
+	if q.Sink != nil && json.Unmarshal(q.Sink.Options, &o) == nil && o.Path != "" && !filepath.IsAbs(o.Path) {
+		warns = append(warns, fmt.Sprintf("the %s sink's path %q is relative: each executor resolves it in its own working directory; prefer an absolute path", q.Sink.Kind, o.Path))
+	}
+	return warns
 }

@@ -147,4 +147,7 @@ type SubmitResponse struct {
 	// Resubmitted is true when the query was already running with the
 	// same plan and checkpoint: nothing changed.
 	Resubmitted bool `json:"resubmitted,omitempty"`
+	// Warnings are things about the plan that work but may surprise, such
+	// as relative paths.
+	Warnings []string `json:"warnings,omitempty"`
 }
