@@ -1,10 +1,11 @@
 package driver
 
 import (
-	"github.com/spate-io/spate/engine/plan"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/spate-io/spate/engine/plan"
 )
 
 func TestConfigValidate(t *testing.T) {
