@@ -2,7 +2,6 @@ package driver_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -154,5 +153,4 @@ func TestTaskForAPlanTheExecutorDoesNotHaveIsAnsweredWithPlanUnknown(t *testing.
 	if ok, _ := e.Registered(); !ok {
 		t.Fatal("the executor dropped its registration after bad tasks")
 	}
-	_ = context.Background
 }
