@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
@@ -15,6 +17,10 @@ import (
 
 // maxTaskBytes bounds a task request: a plan and a few ranges.
 const maxTaskBytes = 16 << 20
+
+// slotWaitTimeout is how long a task waits for a slot before the executor
+// answers busy.
+const slotWaitTimeout = 5 * time.Second
 
 func (e *Executor) routes() http.Handler {
 	mux := http.NewServeMux()
@@ -38,11 +44,17 @@ func (e *Executor) runTask(w http.ResponseWriter, r *http.Request) {
 		e.fail(w, http.StatusBadRequest, driver.ErrorBody{Error: "executor: the task is not valid JSON: " + err.Error()})
 		return
 	}
+	// The driver sends a task only to a free slot, but a task of a driver
+	// that just restarted may still be winding down: wait for it a little.
+	slotWait := time.NewTimer(slotWaitTimeout)
+	defer slotWait.Stop()
 	select {
 	case e.slots <- struct{}{}:
 		defer func() { <-e.slots }()
-	default:
-		e.fail(w, http.StatusServiceUnavailable, driver.ErrorBody{Error: "executor: every slot is taken; send the task elsewhere", Code: driver.CodeBusy})
+	case <-r.Context().Done():
+		return
+	case <-slotWait.C:
+		e.fail(w, http.StatusServiceUnavailable, driver.ErrorBody{Error: fmt.Sprintf("executor: all %d slots stayed taken for %s; send the task elsewhere", e.cfg.Slots, slotWaitTimeout), Code: driver.CodeBusy})
 		return
 	}
 	q, err := e.plans.forTask(spec)
