@@ -495,3 +495,17 @@ func TestCompactAfterCrashKeepsTheEndOffset(t *testing.T) {
 		t.Fatalf("log end offset after a crash %d, want %d", l.LogEndOffset(), leo)
 	}
 }
+
+func TestCompactInRoundsWithASmallMap(t *testing.T) {
+	l := mustOpen(t, t.TempDir(), compactCfg(1024), WithCompactionMapKeys(5))
+	defer l.Close()
+	written := fillKeys(t, l, 60, 23)
+	if err := l.roll(l.LogEndOffset(), l.nowMs()); err != nil {
+		t.Fatal(err)
+	}
+	st := mustCompact(t, l)
+	if st.Rounds < 4 || st.FirstDirtyOffset != l.LogEndOffset() {
+		t.Fatalf("stats %+v: want several rounds ending at %d", st, l.LogEndOffset())
+	}
+	sameRecords(t, consume(t, l), wantCompacted(written, l.LogEndOffset()))
+}
