@@ -75,7 +75,8 @@ type cleanResult struct {
 	recordsIn, recordsOut int
 }
 
-// batchCleaner cleans batches by its rules, reusing its buffers.
+// batchCleaner cleans batches by its rules, reusing its buffers. It is
+// used by one goroutine at a time.
 type batchCleaner struct {
 	rules cleanRules
 	all   []record
@@ -83,6 +84,32 @@ type batchCleaner struct {
 	body  []byte
 	out   []byte
 	zbuf  bytes.Buffer
+	// unzip decompresses into unzipped, which the records in all point
+	// into until the next parse.
+	unzip    kgo.Decompressor
+	unzipped []byte
+}
+
+// GetDecompressBytes and PutDecompressBytes make the cleaner its own
+// decompression pool (kgo.PoolDecompressBytes): every batch decompresses
+// into the same buffer.
+func (c *batchCleaner) GetDecompressBytes([]byte, kgo.CompressionCodecType) []byte {
+	return c.unzipped[:0]
+}
+
+// PutDecompressBytes is called only for a failed decompression.
+func (c *batchCleaner) PutDecompressBytes([]byte) {}
+
+// decompress decompresses a batch's records section.
+func (c *batchCleaner) decompress(recs []byte, codec Compression) ([]byte, error) {
+	if c.unzip == nil {
+		c.unzip = kgo.DefaultDecompressor(c)
+	}
+	out, err := c.unzip.Decompress(recs, kgo.CompressionCodecType(codec))
+	if err == nil && cap(out) > cap(c.unzipped) {
+		c.unzipped = out[:0]
+	}
+	return out, err
 }
 
 // clean applies the rules to one whole, CRC-checked batch. Records keep
@@ -146,7 +173,7 @@ func (c *batchCleaner) parse(batch []byte, h *BatchHeader) error {
 	recs := batch[batchHeaderSize:]
 	if codec := h.Compression(); codec != CompressionNone {
 		var err error
-		if recs, err = decompressor().Decompress(recs, kgo.CompressionCodecType(codec)); err != nil {
+		if recs, err = c.decompress(recs, codec); err != nil {
 			return fmt.Errorf("%w: decompress: %v", ErrCorruptBatch, err)
 		}
 	}
