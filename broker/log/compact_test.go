@@ -1,9 +1,11 @@
 package log
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -508,4 +510,31 @@ func TestCompactInRoundsWithASmallMap(t *testing.T) {
 		t.Fatalf("stats %+v: want several rounds ending at %d", st, l.LogEndOffset())
 	}
 	sameRecords(t, consume(t, l), wantCompacted(written, l.LogEndOffset()))
+}
+
+func TestCompactedTopicRefusesKeylessRecords(t *testing.T) {
+	l := mustOpen(t, t.TempDir(), compactCfg(1<<20))
+	defer l.Close()
+	for _, codec := range []kgo.CompressionCodec{kgo.NoCompression(), kgo.ZstdCompression()} {
+		_, err := l.Append(kvBatch(t, kvs(put("a", "1"), kv{keyless: true, value: "v"}).compressed(codec)), AppendOptions{})
+		var be *BatchError
+		if !errors.Is(err, ErrInvalidRecord) || !errors.As(err, &be) || !strings.Contains(err.Error(), "record 1 has no key") {
+			t.Fatalf("a keyless record in a compacted topic: %v", err)
+		}
+		if _, err := l.Append(kvBatch(t, kvs(put("a", "1"), del("b")).compressed(codec)), AppendOptions{}); err != nil {
+			t.Fatalf("keyed records and a tombstone: %v", err)
+		}
+	}
+	bad := withRecords(t, kvBatch(t, kvs(put("a", "1"))), []byte{0x7f, 1, 2})
+	if _, err := l.Append(bad, AppendOptions{}); !errors.Is(err, ErrCorruptBatch) {
+		t.Fatalf("malformed records in a compacted topic: %v", err)
+	}
+	if l.LogEndOffset() != 4 {
+		t.Fatalf("log end %d, want the 4 good records only", l.LogEndOffset())
+	}
+	plainLog := mustOpen(t, t.TempDir(), Config{})
+	defer plainLog.Close()
+	if _, err := plainLog.Append(kvBatch(t, kvs(kv{keyless: true, value: "v"})), AppendOptions{}); err != nil {
+		t.Fatalf("a keyless record in a delete topic: %v", err)
+	}
 }

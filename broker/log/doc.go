@@ -55,6 +55,15 @@
 //		select { case <-ch: case <-time.After(maxWait): }
 //	}
 //
+// A topic with cleanup.policy=compact (Config.CleanupPolicy, or the Kafka
+// keys through Config.ApplyTopicConfigs) keeps the latest record of every
+// key instead of deleting by age and size; Maintain compacts when a round
+// is due, Compact forces one:
+//
+//	var cfg blog.Config
+//	err := cfg.ApplyTopicConfigs(map[string]string{"cleanup.policy": "compact"})
+//	stats, err := l.Compact() // stats.RecordsRead, RecordsKept, BytesWritten ...
+//
 // ListOffsets uses LogStartOffset, LogEndOffset, OffsetForTimestamp and
 // MaxTimestamp. Replication uses AppendReplicated (offsets kept), Truncate,
 // Reset, EndOffsetForEpoch, SetRetentionLimit (the high watermark) and
@@ -68,6 +77,37 @@
 // meanwhile, the ranges stay readable until the result is closed. Truncate
 // is the exception: bytes cut from the active segment are gone for readers
 // too (Kafka behaves the same way).
+//
+// # Compaction
+//
+// Kafka's log cleaner. The log is split at the first dirty offset (kept in
+// cleaner-offset-checkpoint): below it records were compacted. A round
+// maps the keys of the dirty records of sealed, fsynced segments below the
+// retention limit (the high watermark) to their latest offsets (a map of
+// at most WithCompactionMapKeys keys, 128-bit hashes), then rewrites every
+// segment from the log start through the mapped ones, in groups that fit
+// segment.bytes, keeping a record only if no later record of its key was
+// mapped. Offsets never change: batches keep their base offset and
+// lastOffsetDelta, so compacted logs have gaps, as Kafka's do. Compressed
+// batches are decompressed and rewritten with their codec; keyless records
+// are dropped (Kafka refuses them in compacted topics); batches whose
+// records cannot be read, control and transactional batches are kept
+// whole. The newest batch of each idempotent producer is kept, empty if
+// need be, so a retry after compaction is still deduplicated. A tombstone
+// (null value) is kept for delete.retention.ms after the round that first
+// keeps it: that round stamps the batch with its delete horizon (KIP-534:
+// attribute bit 6, the horizon as base timestamp, record timestamps
+// unchanged); a round is due when a horizon passes. The active segment is
+// never compacted; min.compaction.lag.ms holds young segments back,
+// max.compaction.lag.ms forces a round (and rolls the active segment).
+//
+// Rounds run without holding up appends: the segments are read and written
+// beside the log, then swapped in group by group under the log's locks. A
+// swap is crash safe (Kafka's protocol): <base>.log.cleaned and its indexes
+// are fsynced, renamed to .swap (the .log last: the commit), the old
+// segments renamed to .deleted and removed, the .swap files renamed into
+// place. Open removes .cleaned files and completes a committed .swap.
+// Readers holding the old segments keep reading them.
 //
 // Durability follows Kafka: appends are written with one write(2) and left
 // to the OS (FlushMessages and FlushInterval force fsyncs); a segment is

@@ -32,6 +32,9 @@ var (
 	// ErrNonMonotonicOffset: a replicated append whose first offset is below
 	// the log end offset. The follower must truncate first.
 	ErrNonMonotonicOffset = errors.New("log: replicated batch offset is below the log end offset")
+	// ErrInvalidRecord: a record a compacted topic cannot take (one without
+	// a key). Kafka code: INVALID_RECORD.
+	ErrInvalidRecord = errors.New("log: invalid record")
 	// ErrCorruptLog: a file of the partition is damaged in a way recovery
 	// must not repair silently (it would drop acknowledged data).
 	ErrCorruptLog = errors.New("log: corrupt log")
@@ -53,7 +56,7 @@ func (e *OffsetOutOfRangeError) Is(target error) bool { return target == ErrOffs
 
 // BatchError describes a bad batch of an append: its position in the request
 // bytes and why it was refused. It wraps one of ErrUnsupportedMagic,
-// ErrCorruptBatch or ErrBatchTooLarge.
+// ErrCorruptBatch, ErrBatchTooLarge or ErrInvalidRecord.
 type BatchError struct {
 	Pos    int    // byte position of the batch in the appended bytes
 	Reason string // a whole sentence fragment: "CRC32C 0x1234 does not match 0x5678"

@@ -48,6 +48,8 @@ type stagedProducer struct {
 // with one write. batches is modified in place and not retained.
 //
 // Errors wrap ErrUnsupportedMagic, ErrCorruptBatch, ErrBatchTooLarge,
+// ErrInvalidRecord (a keyless record for a compacted topic: Kafka reads
+// every record of a compacted topic's batches, and so does Append),
 // ErrOutOfOrderSequence, ErrInvalidProducerEpoch or ErrClosed; on an error
 // nothing was appended. A retried idempotent batch returns its original
 // offsets with Duplicate set.
@@ -59,6 +61,11 @@ func (l *Log) Append(batches []byte, opts AppendOptions) (AppendResult, error) {
 	}
 	if err := l.parseBatches(batches, true); err != nil {
 		return AppendResult{}, err
+	}
+	if l.cfg.CleanupPolicy.Compacts() {
+		if err := l.checkRecordKeys(batches); err != nil {
+			return AppendResult{}, err
+		}
 	}
 	if dup, ok, err := l.checkProducers(); err != nil || ok {
 		return dup, err
