@@ -62,11 +62,28 @@ func (l *Log) loadCleanerState() cleanerState {
 	return st
 }
 
-// saveCleanerState persists the state. The caller holds cleanMu.
+// saveCleanerState persists the state. The caller holds appendMu.
 func (l *Log) saveCleanerState(st cleanerState) error {
 	if err := writeFileAtomic(filepath.Join(l.dir, cleanerFile), st.encode()); err != nil {
 		return err
 	}
 	l.cleaner = st
 	return nil
+}
+
+// lowerFirstDirty moves the first dirty offset down to offset after a
+// truncation or reset: data written there later is new, dirty data. The
+// caller holds appendMu.
+func (l *Log) lowerFirstDirty(offset int64) error {
+	if l.cleaner.firstDirty <= offset {
+		return nil
+	}
+	return l.saveCleanerState(cleanerState{firstDirty: offset, horizon: l.cleaner.horizon})
+}
+
+// firstDirty is the first offset not yet compacted.
+func (l *Log) firstDirty() int64 {
+	l.appendMu.Lock()
+	defer l.appendMu.Unlock()
+	return l.cleaner.firstDirty
 }

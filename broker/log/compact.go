@@ -79,24 +79,26 @@ func (l *Log) compactRound(forced bool) (CompactStats, bool, error) {
 		if errors.Is(err, ErrClosed) && !forced {
 			err = nil
 		}
-		return CompactStats{FirstDirtyOffset: l.cleaner.firstDirty}, false, err
+		return CompactStats{FirstDirtyOffset: l.firstDirty()}, false, err
 	}
 	defer r.release()
 	done, err := r.run()
-	if err != nil && (l.closing.Load() || errors.Is(err, errCleanAborted)) {
-		err = nil // the log closed under the round: nothing to report
+	if err != nil && (l.closing.Load() || errors.Is(err, errCleanAborted) || r.logChanged()) {
+		// The log closed or was truncated under the round, which read
+		// what was cut: nothing to report, a later round starts afresh.
+		err = nil
 	}
 	if errors.Is(err, ErrCorruptLog) {
 		l.cleanerErr = err // as Kafka marks the partition uncleanable: no retry every tick
 	}
-	r.stat.FirstDirtyOffset = l.cleaner.firstDirty
+	r.stat.FirstDirtyOffset = l.firstDirty()
 	if err != nil || !done {
 		return r.stat, false, err
 	}
 	r.stat.Rounds = 1
 	l.logger.Info("log: compacted", "dir", l.dir, "reason", r.plan.reason, "segments", r.stat.SegmentsRead,
 		"into", r.stat.SegmentsWritten, "records", r.stat.RecordsRead, "kept", r.stat.RecordsKept,
-		"bytes_read", r.stat.BytesRead, "bytes_written", r.stat.BytesWritten, "first_dirty", l.cleaner.firstDirty)
+		"bytes_read", r.stat.BytesRead, "bytes_written", r.stat.BytesWritten, "first_dirty", r.stat.FirstDirtyOffset)
 	return r.stat, true, nil
 }
 
@@ -119,8 +121,26 @@ func (r *cleanRound) run() (bool, error) {
 			return false, err
 		}
 	}
-	st := cleanerState{firstDirty: mapEnd, horizon: r.horizon}
-	if err := r.l.saveCleanerState(st); err != nil {
+	return r.finish(cleanerState{firstDirty: mapEnd, horizon: r.horizon})
+}
+
+// logChanged reports whether a truncation came since the round was planned.
+func (r *cleanRound) logChanged() bool {
+	r.l.appendMu.Lock()
+	defer r.l.appendMu.Unlock()
+	return r.l.rewrites != r.rewrites
+}
+
+// finish records where compaction stands, unless a truncation came since
+// the round was planned (its records may be gone; the next round sees).
+func (r *cleanRound) finish(st cleanerState) (bool, error) {
+	l := r.l
+	l.appendMu.Lock()
+	defer l.appendMu.Unlock()
+	if l.rewrites != r.rewrites {
+		return false, nil
+	}
+	if err := l.saveCleanerState(st); err != nil {
 		return false, err
 	}
 	return true, nil

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -536,5 +537,114 @@ func TestCompactedTopicRefusesKeylessRecords(t *testing.T) {
 	defer plainLog.Close()
 	if _, err := plainLog.Append(kvBatch(t, kvs(kv{keyless: true, value: "v"})), AppendOptions{}); err != nil {
 		t.Fatalf("a keyless record in a delete topic: %v", err)
+	}
+}
+
+func TestTruncateBelowTheFirstDirtyOffsetMakesNewDataDirty(t *testing.T) {
+	dir := t.TempDir()
+	cfg := compactCfg(1024)
+	l := mustOpen(t, dir, cfg)
+	fillKeys(t, l, 40, 5)
+	st := mustCompact(t, l)
+	cut := st.FirstDirtyOffset - 30
+	if err := l.Truncate(cut); err != nil {
+		t.Fatal(err)
+	}
+	// New duplicates where compacted data was, then a restart.
+	for range 10 {
+		appendKV(t, l, kvs(put("dup", "1"), put("dup", "2")))
+	}
+	if err := l.roll(l.LogEndOffset(), l.nowMs()); err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+	l = mustOpen(t, dir, cfg)
+	defer l.Close()
+	mustCompact(t, l)
+	n := 0
+	for _, r := range consume(t, l) {
+		if r.key == "dup" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d records of key dup after compaction, want 1", n)
+	}
+}
+
+// leftovers lists the files a compaction in progress writes.
+func leftovers(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if strings.HasSuffix(e.Name(), cleanedSuffix) || strings.HasSuffix(e.Name(), swapSuffix) {
+			out = append(out, e.Name())
+		}
+	}
+	return out
+}
+
+func TestCompactionRoundStopsWhenTheLogChangesUnderIt(t *testing.T) {
+	changes := map[string]func(l *Log) error{
+		"truncation": func(l *Log) error { return l.Truncate(5) },
+		"retention":  func(l *Log) error { _, err := l.DeleteRecordsBefore(l.active().base); return err },
+		"reset":      func(l *Log) error { return l.Reset(1000) },
+	}
+	for name, change := range changes {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			l := mustOpen(t, dir, compactCfg(1024))
+			defer l.Close()
+			fillKeys(t, l, 30, 4)
+			l.flushWG.Wait()
+			l.cleanMu.Lock()
+			r, err := l.planRound(true)
+			if err != nil || r == nil {
+				t.Fatalf("plan: %v %v", r, err)
+			}
+			if err := change(l); err != nil {
+				t.Fatal(err)
+			}
+			want := consume(t, l)
+			done, err := r.run()
+			r.release()
+			l.cleanMu.Unlock()
+			if done || (err != nil && !r.logChanged()) {
+				t.Fatalf("the round went on: done %v, %v", done, err)
+			}
+			sameRecords(t, consume(t, l), want)
+			if left := leftovers(t, dir); len(left) > 0 {
+				t.Fatalf("left %v", left)
+			}
+			mustCompact(t, l) // the next round works
+		})
+	}
+}
+
+func TestCloseDuringCompaction(t *testing.T) {
+	dir := t.TempDir()
+	cfg := compactCfg(4096)
+	l := mustOpen(t, dir, cfg)
+	written := fillKeys(t, l, 400, 50)
+	l.flushWG.Wait()
+	done := make(chan error, 1)
+	go func() {
+		_, err := l.Compact()
+		done <- err
+	}()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil && !errors.Is(err, ErrClosed) {
+		t.Fatalf("compaction when the log closed: %v", err)
+	}
+	if left := leftovers(t, dir); len(left) > 0 {
+		t.Fatalf("Close returned with %v in the folder", left)
+	}
+	l = mustOpen(t, dir, cfg)
+	defer l.Close()
+	if got, want := replay(consume(t, l)), replay(written); !maps.Equal(got, want) {
+		t.Fatalf("after a close during compaction the log replays to %v, want %v", got, want)
 	}
 }

@@ -51,7 +51,7 @@ type Log struct {
 	// takes appendMu only to plan and to swap segments in, so appends go on
 	// while it reads and writes. Lock order: cleanMu, appendMu.
 	cleanMu    sync.Mutex
-	cleaner    cleanerState // guarded by cleanMu
+	cleaner    cleanerState // guarded by appendMu: Truncate lowers it
 	cleanerErr error        // a swap that failed half-way stops compaction; guarded by cleanMu
 	mapKeys    int          // keys a compaction round maps at most
 	// rewrites counts Truncate and Reset calls, which change sealed

@@ -35,6 +35,9 @@ func (l *Log) Truncate(to int64) error {
 	if err := l.afterTruncation(); err != nil {
 		return err
 	}
+	if err := l.lowerFirstDirty(l.leo.Load()); err != nil {
+		return err
+	}
 	l.notify()
 	return nil
 }
@@ -159,6 +162,9 @@ func (l *Log) Reset(start int64) error {
 		return err
 	}
 	if err := l.afterTruncation(); err != nil {
+		return err
+	}
+	if err := l.lowerFirstDirty(start); err != nil {
 		return err
 	}
 	l.notify()
