@@ -18,7 +18,7 @@
 //
 //	m, err := blog.OpenManager("/var/lib/spate", blog.Config{SegmentBytes: 256 << 20})
 //	l, err := m.Create("clicks", 3, blog.Config{RetentionMs: 3600_000})
-//	stop := m.StartMaintenance(30 * time.Second) // retention, flush.ms, idle producers
+//	stop := m.StartMaintenance(30 * time.Second) // retention, compaction, flush.ms, idle producers
 //	defer stop()
 //	defer m.Close()
 //

@@ -204,7 +204,8 @@ func (m *Manager) Delete(topic string, partition int32) error {
 }
 
 // Maintain runs one maintenance pass over every partition (retention,
-// flush.ms, idle producers) and returns the first error, after trying all.
+// compaction, flush.ms, idle producers) and returns the first error, after
+// trying all.
 func (m *Manager) Maintain() error {
 	m.mu.Lock()
 	logs := make([]*Log, 0, len(m.logs))

@@ -61,10 +61,12 @@ func expired(s segmentStat, retentionMs, nowMs int64) bool {
 	return retentionMs >= 0 && s.maxTs >= 0 && nowMs-s.maxTs > retentionMs
 }
 
-// expiredPrefix counts the oldest segments whose data is all older than retentionMs.
+// expiredPrefix counts the oldest segments whose data is all older than
+// retentionMs. An empty sealed segment (compaction can leave one) has no
+// timestamp but nothing to keep either: it does not stop the prefix.
 func expiredPrefix(segs []segmentStat, retentionMs, nowMs int64) int {
 	n := 0
-	for n < len(segs) && expired(segs[n], retentionMs, nowMs) {
+	for n < len(segs) && retentionMs >= 0 && (segs[n].size == 0 || expired(segs[n], retentionMs, nowMs)) {
 		n++
 	}
 	return n

@@ -34,6 +34,10 @@ func TestPlanRetention(t *testing.T) {
 		{"largest rule wins", segs(now-5000, now, now, now), 1000, 2000, 0, noLimit, 2, false},
 		{"limit keeps data a follower needs", segs(now-5000, now-5000, now-5000, now), 1000, -1, 0, 150, 1, false},
 		{"limit blocks the roll", segs(now-5000, now-5000), 1000, -1, 0, 150, 1, false},
+		{"an empty compacted segment does not stop time retention",
+			[]segmentStat{{base: 0, next: 100, maxTs: -1}, {base: 100, next: 200, size: 1000, maxTs: now - 5000}, {base: 200, next: 300, size: 1000, maxTs: now}}, 1000, -1, 0, noLimit, 2, false},
+		{"an empty compacted segment is kept forever with retention.ms=-1",
+			[]segmentStat{{base: 0, next: 100, maxTs: -1}, {base: 100, next: 200, size: 1000, maxTs: now}}, -1, -1, 0, noLimit, 0, false},
 		{"empty active is not rolled", append(segs(now-5000), segmentStat{base: 100, next: 100, maxTs: -1}), 1000, -1, 0, noLimit, 1, false},
 	}
 	for _, c := range cases {
