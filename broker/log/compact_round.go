@@ -43,18 +43,12 @@ func (l *Log) planRound(forced bool) (*cleanRound, error) {
 	}
 	r := &cleanRound{l: l, cfg: l.cfg, interval: int64(l.cfg.IndexIntervalBytes), rewrites: l.rewrites, horizon: -1}
 	now := l.nowMs()
-	l.mu.RLock()
-	r.segs = append([]*segment(nil), l.segs...)
-	logStart, limit := l.logStart, l.retentionLimit
-	r.stats = make([]cleanSegStat, len(r.segs))
-	for i, s := range r.segs {
-		r.stats[i] = cleanSegStat{base: s.base, next: s.next, size: s.size, maxTs: s.maxTs, firstTs: -1, ready: s.sealed && s.flushed && !s.deleted}
-	}
-	l.mu.RUnlock()
-	if pol := cleanPolicyOf(l.cfg); pol.maxLagMs > 0 {
+	logStart, limit := r.snapshotSegments()
+	pol := cleanPolicyOf(l.cfg)
+	if pol.maxLagMs > 0 {
 		r.readFirstTimestamps()
 	}
-	r.plan = planCleaning(r.stats, l.cleaner.firstDirty, l.cleaner.horizon, logStart, limit, now, cleanPolicyOf(l.cfg), forced)
+	r.plan = planCleaning(r.stats, l.cleaner.firstDirty, l.cleaner.horizon, logStart, limit, now, pol, forced)
 	if r.plan.reason == "" {
 		return nil, nil
 	}
@@ -64,12 +58,7 @@ func (l *Log) planRound(forced bool) (*cleanRound, error) {
 	r.cleaner.rules = cleanRules{
 		nowMs:             now,
 		deleteRetentionMs: max(l.cfg.DeleteRetention.Milliseconds(), 0),
-		lastBatch:         make(map[int64]int64, len(l.producers)),
-	}
-	for id, e := range l.producers {
-		if e.n > 0 {
-			r.cleaner.rules.lastBatch[id] = e.lastOffset()
-		}
+		lastBatch:         lastBatches(l.producers),
 	}
 	n := r.readable(limit)
 	r.segs, r.stats = r.segs[:n], r.stats[:n]
@@ -78,6 +67,31 @@ func (l *Log) planRound(forced bool) (*cleanRound, error) {
 		s.file.acquire()
 	}
 	return r, nil
+}
+
+// snapshotSegments records the log's segments as they are now, and returns
+// the log start offset and the retention limit. The caller holds appendMu.
+func (r *cleanRound) snapshotSegments() (logStart, limit int64) {
+	l := r.l
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	r.segs = append([]*segment(nil), l.segs...)
+	r.stats = make([]cleanSegStat, len(r.segs))
+	for i, s := range r.segs {
+		r.stats[i] = cleanSegStat{base: s.base, next: s.next, size: s.size, maxTs: s.maxTs, firstTs: -1, ready: s.sealed && s.flushed && !s.deleted}
+	}
+	return l.logStart, l.retentionLimit
+}
+
+// lastBatches maps each producer to the last offset of its newest batch.
+func lastBatches(ps producerStates) map[int64]int64 {
+	m := make(map[int64]int64, len(ps))
+	for id, e := range ps {
+		if e.n > 0 {
+			m[id] = e.lastOffset()
+		}
+	}
+	return m
 }
 
 // readable counts the leading segments a round may read: sealed, fsynced
@@ -172,14 +186,11 @@ func (r *cleanRound) mapSegment(i int, from int64, keys *offsetMap, end *int64) 
 			return false, nil
 		}
 		r.stat.RecordsMapped += int64(h.RecordCount)
-		if !h.IsControl() && !h.IsTransactional() && h.RecordCount > 0 {
-			if r.cleaner.parse(b, h) != nil {
-				r.stat.OpaqueBatches++
-			} else {
-				for _, rec := range r.cleaner.all {
-					if off := h.BaseOffset + int64(rec.offsetDelta); rec.key != nil && off >= r.plan.firstDirty {
-						keys.put(rec.key, off)
-					}
+		// Unreadable batches map nothing; the rewrite keeps and counts them.
+		if !h.IsControl() && !h.IsTransactional() && h.RecordCount > 0 && r.cleaner.parse(b, h) == nil {
+			for _, rec := range r.cleaner.all {
+				if off := h.BaseOffset + int64(rec.offsetDelta); rec.key != nil && off >= r.plan.firstDirty {
+					keys.put(rec.key, off)
 				}
 			}
 		}
