@@ -18,9 +18,9 @@ import (
 //
 // An executor is alive from its registration until it misses heartbeats
 // for HeartbeatTimeout, memberlist declares its node dead, a connection to
-// it is refused, or it leaves. A dead executor never comes back under the
-// same id: it registers again (its heartbeat is answered with
-// CodeUnknownExecutor) and gets a new one.
+// it is refused, or it leaves. A dead executor is not revived by its
+// heartbeats (they are answered with CodeUnknownExecutor): it registers
+// again, under the same id, and starts afresh.
 type executors struct {
 	log     *slog.Logger
 	now     func() time.Time
@@ -28,7 +28,8 @@ type executors struct {
 
 	mu       sync.Mutex
 	byID     map[string]*executor
-	changed  chan struct{} // closed and replaced at every change
+	gossip   map[string]bool // memberlist nodes seen alive, by name (the executor id)
+	changed  chan struct{}   // closed and replaced at every change
 	onChange func(alive int)
 }
 
@@ -49,7 +50,7 @@ type lease struct {
 }
 
 func newExecutors(log *slog.Logger, timeout time.Duration, onChange func(alive int)) *executors {
-	return &executors{log: log, now: time.Now, timeout: timeout, byID: map[string]*executor{},
+	return &executors{log: log, now: time.Now, timeout: timeout, byID: map[string]*executor{}, gossip: map[string]bool{},
 		changed: make(chan struct{}), onChange: onChange}
 }
 
@@ -93,6 +94,7 @@ func (e *executors) register(req RegisterRequest) ExecutorInfo {
 			l.cancel()
 		}
 	}
+	info.InGossip = e.gossip[id]
 	e.byID[info.ID] = &executor{info: info, plans: map[string]bool{}, tasks: map[*lease]bool{}}
 	e.log.Info("driver: executor registered", "executor", info.ID, "addr", info.Addr, "slots", info.Slots)
 	e.notify()
@@ -110,6 +112,20 @@ func (e *executors) heartbeat(id string) error {
 	}
 	x.info.LastHeartbeat = e.now()
 	return nil
+}
+
+// setGossip records that memberlist sees the executor's node alive or not.
+func (e *executors) setGossip(id string, alive bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if alive {
+		e.gossip[id] = true
+	} else {
+		delete(e.gossip, id)
+	}
+	if x, ok := e.byID[id]; ok {
+		x.info.InGossip = alive
+	}
 }
 
 // markDead declares an executor dead and cancels its running tasks.

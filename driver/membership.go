@@ -153,11 +153,15 @@ type driverEvents struct {
 func (e driverEvents) NotifyJoin(n *memberlist.Node) {
 	if m, ok := ParseNodeMeta(n); ok {
 		e.log.Debug("driver: gossip member joined", "node", n.Name, "role", m.Role)
+		if m.Role == RoleExecutor {
+			e.execs.setGossip(n.Name, true)
+		}
 	}
 }
 
 func (e driverEvents) NotifyLeave(n *memberlist.Node) {
 	if m, ok := ParseNodeMeta(n); ok && m.Role == RoleExecutor {
+		e.execs.setGossip(n.Name, false)
 		e.execs.markDead(n.Name, "memberlist: the node failed its probes or left")
 	}
 }

@@ -240,6 +240,15 @@ func TestHungExecutorIsDeclaredDeadByMemberlist(t *testing.T) {
 	c.StartDriver("--heartbeat-timeout", "1m", "--probe-interval", "200ms")
 	c.StartExecutor("executor-1")
 	hung := c.StartExecutor("executor-2")
+	testcluster.WaitFor(t, 10*time.Second, 10*time.Millisecond, func() error {
+		execs, err := c.Client().Executors(context.Background())
+		for _, e := range execs {
+			if e.Name == "executor-2" && !e.InGossip {
+				return errorf("executor-2 has not joined the driver's memberlist yet")
+			}
+		}
+		return err
+	})
 	hung.Pause()
 	start := time.Now()
 	testcluster.WaitFor(t, 20*time.Second, 20*time.Millisecond, func() error {

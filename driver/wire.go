@@ -85,7 +85,10 @@ type ExecutorInfo struct {
 	// memberlist's probes, refused connections or left.
 	Alive bool `json:"alive"`
 	// Why says why an executor is not alive.
-	Why           string    `json:"why,omitempty"`
+	Why string `json:"why,omitempty"`
+	// InGossip is true while the driver's memberlist sees the executor's
+	// node alive, i.e. its probes watch it.
+	InGossip      bool      `json:"inGossip"`
 	RegisteredAt  time.Time `json:"registeredAt"`
 	LastHeartbeat time.Time `json:"lastHeartbeat"`
 	TasksDone     int64     `json:"tasksDone"`
