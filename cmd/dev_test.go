@@ -3,6 +3,7 @@ package cmd
 import (
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -41,6 +42,47 @@ func TestDevRunsTheClusterAndTheDemo(t *testing.T) {
 		"GROUP spate-clickstream", "LAG 0", "[demo] Parquet output: " + filepath.Join(data, "out", "clicks")} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("the output of spate dev lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestPlanDevBrokers(t *testing.T) {
+	gossip := 0
+	free := func(host string) (string, error) {
+		gossip++
+		return host + ":" + strconv.Itoa(7000+gossip), nil
+	}
+	bf := brokerFlags{id: 1, listen: "127.0.0.1:9092", partitions: 4}
+	one, err := planDevBrokers(bf, 1, "/d", free)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(one.args[0], " "); got != "broker --id 1 --listen 127.0.0.1:9092 --partitions 4 --data /d/broker" || one.replicas != 1 {
+		t.Errorf("one broker: %q, replicas %d", got, one.replicas)
+	}
+	three, err := planDevBrokers(bf, 3, "/d", free)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"broker --id 1 --listen 127.0.0.1:9092 --partitions 4 --gossip 127.0.0.1:7001 --replication-factor 3 --offsets-replication-factor 3 --min-insync-replicas 2 --data /d/broker-1",
+		"broker --id 2 --listen 127.0.0.1:9093 --partitions 4 --gossip 127.0.0.1:7002 --replication-factor 3 --offsets-replication-factor 3 --min-insync-replicas 2 --join 127.0.0.1:7001 --data /d/broker-2",
+		"broker --id 3 --listen 127.0.0.1:9094 --partitions 4 --gossip 127.0.0.1:7003 --replication-factor 3 --offsets-replication-factor 3 --min-insync-replicas 2 --join 127.0.0.1:7001 --data /d/broker-3",
+	}
+	for i, w := range want {
+		if got := strings.Join(three.args[i], " "); got != w {
+			t.Errorf("broker %d:\n got %s\nwant %s", i+1, got, w)
+		}
+	}
+	if three.bootstrap() != "127.0.0.1:9092,127.0.0.1:9093,127.0.0.1:9094" || three.names[2] != "broker-3" {
+		t.Errorf("bootstrap %s, names %v", three.bootstrap(), three.names)
+	}
+	for _, bad := range []struct {
+		listen string
+		n      int
+	}{{"127.0.0.1:9092", 0}, {"9092", 1}, {"127.0.0.1:0", 2}} {
+		if _, err := planDevBrokers(brokerFlags{listen: bad.listen}, bad.n, "/d", free); err == nil {
+			t.Errorf("--listen %s --brokers %d: no error", bad.listen, bad.n)
 		}
 	}
 }

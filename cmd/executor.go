@@ -5,6 +5,7 @@ import (
 	"os"
 	"runtime"
 	"strconv"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -56,6 +57,7 @@ func init() {
 	f.StringVar(&cfg.Gossip, "gossip", "", "memberlist address (default: the listen host, a free port)")
 	f.StringSliceVar(&join, "join", nil, "memberlist addresses to join besides the driver's (comma-separated)")
 	f.IntVar(&cfg.Slots, "slots", runtime.GOMAXPROCS(0), "tasks run at once")
+	f.DurationVar(&cfg.ProbeInterval, "probe-interval", 500*time.Millisecond, "memberlist failure-probe interval")
 	f.StringVar(&logLevel, "log-level", "info", "debug, info, warn or error")
 	addCommand(c)
 }

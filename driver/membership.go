@@ -134,7 +134,9 @@ type memberlistLog struct{ log *slog.Logger }
 func (w *memberlistLog) Write(p []byte) (int, error) {
 	line := string(bytes.TrimSpace(p))
 	level := slog.LevelDebug
-	if bytes.Contains(p, []byte("[ERR]")) {
+	// A node shutting down makes memberlist complain once more about its
+	// own closed sockets: not worth a warning.
+	if bytes.Contains(p, []byte("[ERR]")) && !bytes.Contains(p, []byte("use of closed network connection")) {
 		level = slog.LevelWarn
 	}
 	w.log.Log(context.Background(), level, line)
