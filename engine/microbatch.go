@@ -53,8 +53,13 @@ func newExecution(ctx context.Context, q *plan.Query, opts RunOptions) (*executi
 	if err := ex.decodeConnectors(); err != nil {
 		return nil, err
 	}
-	if _, err := OutputSchema(q); err != nil {
-		return nil, err
+	// Local mode analyses the plan here, before any batch. With a remote
+	// runner the executors compile it: they, not this process, must have
+	// the plan's UDFs (the driver checks that at submit).
+	if opts.Runner == nil {
+		if _, err := OutputSchema(q); err != nil {
+			return nil, err
+		}
 	}
 	if err := ex.openCheckpoint(); err != nil {
 		return nil, err
@@ -62,6 +67,9 @@ func newExecution(ctx context.Context, q *plan.Query, opts RunOptions) (*executi
 	if ex.runner == nil {
 		ex.worker = NewWorker("local", opts.Mem, opts.Logger)
 		ex.worker.SetFault(opts.Fault)
+		if opts.Sources != nil || opts.Sink != nil {
+			ex.worker.preset(q, ex.srcs, ex.sink)
+		}
 		ex.runner = &LocalRunner{Worker: ex.worker}
 	}
 	return ex, nil
@@ -70,22 +78,25 @@ func newExecution(ctx context.Context, q *plan.Query, opts RunOptions) (*executi
 // decodeConnectors rebuilds the plan's sources and sink from the registry,
 // telling sources the query's name (the Kafka source's default group).
 func (ex *execution) decodeConnectors() error {
+	if ex.opts.Sources != nil && len(ex.opts.Sources) != len(ex.q.Sources) {
+		return fmt.Errorf("engine: query %q: %d live sources for a plan of %d", ex.q.Name, len(ex.opts.Sources), len(ex.q.Sources))
+	}
 	for i, s := range ex.q.Sources {
 		if !s.Streaming {
 			return fmt.Errorf("engine: query %q: source %d (%s) is static; a streaming query reads only streaming sources", ex.q.Name, i, s.Kind)
 		}
-		src, err := DecodeSource(s.Kind, s.Options)
+		ss, err := ex.streamSource(i, s)
 		if err != nil {
 			return err
-		}
-		ss, ok := src.(StreamSource)
-		if !ok {
-			return fmt.Errorf("engine: source %s cannot be read in micro-batches", s.Kind)
 		}
 		if named, ok := ss.(interface{ WithQueryName(string) StreamSource }); ok {
 			ss = named.WithQueryName(ex.q.Name)
 		}
 		ex.srcs = append(ex.srcs, ss)
+	}
+	if ex.opts.Sink != nil {
+		ex.sink = ex.opts.Sink
+		return nil
 	}
 	snk, err := DecodeSink(ex.q.Sink.Kind, ex.q.Sink.Options)
 	if err != nil {
@@ -97,6 +108,22 @@ func (ex *execution) decodeConnectors() error {
 	}
 	ex.sink = ss
 	return nil
+}
+
+// streamSource is source i: the live one when given, else decoded.
+func (ex *execution) streamSource(i int, s plan.Source) (StreamSource, error) {
+	if ex.opts.Sources != nil {
+		return ex.opts.Sources[i], nil
+	}
+	src, err := DecodeSource(s.Kind, s.Options)
+	if err != nil {
+		return nil, err
+	}
+	ss, ok := src.(StreamSource)
+	if !ok {
+		return nil, fmt.Errorf("engine: source %s cannot be read in micro-batches", s.Kind)
+	}
+	return ss, nil
 }
 
 func (ex *execution) openCheckpoint() error {

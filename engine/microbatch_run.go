@@ -41,6 +41,12 @@ type RunOptions struct {
 	MaxBackoff time.Duration
 	// Now is the clock; the default is time.Now.
 	Now func() time.Time
+	// Sources and Sink, when set, are the live connectors of the plan's
+	// sources (in plan order) and sink, used instead of decoding the plan's
+	// descriptions: local mode keeps what the job built (an output writer,
+	// an allocator) that JSON does not carry.
+	Sources []StreamSource
+	Sink    StreamSink
 	// Fault, when set, is called at every step of every batch (see
 	// FaultPoint); tests use it to stop a query mid-protocol. MidTask is
 	// called by local tasks after each record they write.
@@ -75,7 +81,7 @@ func (w *StreamWriter) Start(ctx context.Context) (*StreamingQuery, error) {
 	if err != nil {
 		return nil, err
 	}
-	return RunQuery(ctx, q, RunOptions{Mem: w.df.s.mem})
+	return RunQuery(ctx, q, RunOptions{Mem: w.df.s.mem, Sources: w.Sources(), Sink: w.sink})
 }
 
 // RunQuery runs a streaming query plan: it opens the checkpoint (recovering

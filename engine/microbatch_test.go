@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/spate-io/spate/engine"
+	"github.com/spate-io/spate/sink/console"
 	memsink "github.com/spate-io/spate/sink/memory"
 	memsrc "github.com/spate-io/spate/source/memory"
 )
@@ -200,3 +202,38 @@ func init() {
 
 func (durableSink) Kind() string { return "memory-durable-test" }
 func (durableSink) Options() any { return struct{}{} }
+
+func TestConsoleSinkPrintsEachBatchOfAStreamingQuery(t *testing.T) {
+	src := memsrc.NewSource(t.Name(), eventSchema, 1)
+	defer src.Release()
+	var out syncBuffer
+	addEvents(t, src, 0, 0, 4)
+	q := startQuery(t, "console", src, console.New(console.Options{}).WithOutput(&out), "", engine.AvailableNow())
+	if err := q.AwaitTermination(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, want := range []string{"Batch: 0", "N0", "N2"} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("console output lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the sink's goroutine and the test.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

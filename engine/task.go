@@ -51,6 +51,10 @@ type TaskResult struct {
 	// RowsIn counts source rows read; RowsOut rows written to the sink.
 	RowsIn  int64 `json:"rowsIn"`
 	RowsOut int64 `json:"rowsOut"`
+	// BytesIn and BytesOut are the Arrow buffer bytes of the records read
+	// and written.
+	BytesIn  int64 `json:"bytesIn"`
+	BytesOut int64 `json:"bytesOut"`
 	// Malformed and DroppedMalformed count FromJSON's bad records.
 	Malformed        int64 `json:"malformed"`
 	DroppedMalformed int64 `json:"droppedMalformed"`
@@ -101,7 +105,8 @@ func (w *Worker) runTask(ctx context.Context, q *plan.Query, spec TaskSpec) (Tas
 	if err != nil {
 		return TaskResult{}, fmt.Errorf("sink %s: %w", sink.Kind(), err)
 	}
-	commit, err := readThrough(ctx, reader, pipe, w.faultWriter(tw, spec.BatchID), spec.Task.Ranges)
+	var bytes byteCounts
+	commit, err := readThrough(ctx, reader, pipe, w.faultWriter(tw, spec.BatchID), spec.Task.Ranges, &bytes)
 	if err != nil {
 		if aerr := tw.Abort(context.WithoutCancel(ctx)); aerr != nil {
 			w.log.Warn("engine: abort of task output failed", "task", spec.Name(), "err", aerr)
@@ -111,7 +116,7 @@ func (w *Worker) runTask(ctx context.Context, q *plan.Query, spec TaskSpec) (Tas
 	c := pipe.Counters()
 	return TaskResult{
 		TaskID: spec.Task.ID, Commit: commit, RowsIn: c.RowsIn, RowsOut: c.RowsOut,
-		Malformed: c.Malformed, DroppedMalformed: c.DroppedMalformed,
+		BytesIn: bytes.in, BytesOut: bytes.out, Malformed: c.Malformed, DroppedMalformed: c.DroppedMalformed,
 		EventTimeMin: c.EventTimeMin, EventTimeMax: c.EventTimeMax, HasEventTime: c.HasEventTime,
 		Executor: w.name,
 	}, nil
@@ -141,13 +146,42 @@ func (f *faultingWriter) Write(ctx context.Context, rec arrow.RecordBatch) error
 	return nil
 }
 
+// recordBytes is the size of rec's Arrow buffers (slices count whole).
+func recordBytes(rec arrow.RecordBatch) int64 {
+	var n int64
+	for _, col := range rec.Columns() {
+		n += dataBytes(col.Data())
+	}
+	return n
+}
+
+func dataBytes(d arrow.ArrayData) int64 {
+	var n int64
+	for _, b := range d.Buffers() {
+		if b != nil {
+			n += int64(b.Len())
+		}
+	}
+	for _, c := range d.Children() {
+		n += dataBytes(c)
+	}
+	return n
+}
+
+// byteCounts sums the Arrow bytes a task read and wrote.
+type byteCounts struct{ in, out int64 }
+
 // readThrough reads every range through the pipeline into the task writer
 // and commits the writer.
-func readThrough(ctx context.Context, r RangeReader, pipe *Pipeline, tw TaskWriter, ranges []batch.Range) (json.RawMessage, error) {
-	write := func(out arrow.RecordBatch) error { return tw.Write(ctx, out) }
+func readThrough(ctx context.Context, r RangeReader, pipe *Pipeline, tw TaskWriter, ranges []batch.Range, n *byteCounts) (json.RawMessage, error) {
+	write := func(out arrow.RecordBatch) error {
+		n.out += recordBytes(out)
+		return tw.Write(ctx, out)
+	}
 	for _, rg := range ranges {
 		err := r.ReadRange(ctx, rg, func(rec arrow.RecordBatch) error {
 			defer rec.Release()
+			n.in += recordBytes(rec)
 			return pipe.Process(ctx, rec, write)
 		})
 		if err != nil {

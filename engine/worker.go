@@ -26,6 +26,7 @@ type Worker struct {
 	mu      sync.Mutex
 	readers map[string]RangeReader
 	sinks   map[string]StreamSink
+	live    map[string]StreamSource // local mode's sources, by plan key
 }
 
 // NewWorker returns a worker named name (how task results name where they
@@ -40,25 +41,45 @@ func NewWorker(name string, mem memory.Allocator, log *slog.Logger) *Worker {
 	return &Worker{name: name, mem: mem, log: log, readers: map[string]RangeReader{}, sinks: map[string]StreamSink{}}
 }
 
+// preset makes the worker use live connectors for q's sources and sink
+// instead of decoding their plan descriptions (local mode).
+func (w *Worker) preset(q *plan.Query, sources []StreamSource, sink StreamSink) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.live = map[string]StreamSource{}
+	for i, s := range q.Sources {
+		if i < len(sources) {
+			w.live[connectorKey(s.Kind, s.Options)] = sources[i]
+		}
+	}
+	if q.Sink != nil && sink != nil {
+		w.sinks[connectorKey(q.Sink.Kind, q.Sink.Options)] = sink
+	}
+}
+
+func connectorKey(kind string, options []byte) string { return kind + "\x00" + string(options) }
+
 // SetFault makes tasks call f(MidTask, batch) after each record they write
 // to the sink, for fault-injection tests; set it before running tasks.
 func (w *Worker) SetFault(f Fault) { w.fault = f }
 
 // reader returns the open reader of a plan source, opening it on first use.
 func (w *Worker) reader(ctx context.Context, s plan.Source) (RangeReader, error) {
-	key := s.Kind + "\x00" + string(s.Options)
+	key := connectorKey(s.Kind, s.Options)
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if r, ok := w.readers[key]; ok {
 		return r, nil
 	}
-	src, err := DecodeSource(s.Kind, s.Options)
-	if err != nil {
-		return nil, err
-	}
-	ss, ok := src.(StreamSource)
+	ss, ok := w.live[key]
 	if !ok {
-		return nil, fmt.Errorf("source %s cannot be read in micro-batches", s.Kind)
+		src, err := DecodeSource(s.Kind, s.Options)
+		if err != nil {
+			return nil, err
+		}
+		if ss, ok = src.(StreamSource); !ok {
+			return nil, fmt.Errorf("source %s cannot be read in micro-batches", s.Kind)
+		}
 	}
 	r, err := ss.OpenReader(ctx)
 	if err != nil {
@@ -73,7 +94,7 @@ func (w *Worker) sink(s *plan.Sink) (StreamSink, error) {
 	if s == nil {
 		return nil, errors.New("the plan has no sink")
 	}
-	key := s.Kind + "\x00" + string(s.Options)
+	key := connectorKey(s.Kind, s.Options)
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if k, ok := w.sinks[key]; ok {
