@@ -3,19 +3,12 @@ package engine
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/apache/arrow-go/v18/parquet/file"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/apache/arrow-go/v18/arrow/scalar"
 )
 
 // ParquetKind is the kind of the Parquet file source in plans.
@@ -30,30 +23,58 @@ func init() {
 		return OpenParquet(o.Paths...)
 	})
 	DescribeSource(ParquetKind, ConnectorSpec{
-		Summary: "Parquet files read whole, for static DataFrames (Session.ReadParquet).",
-		Options: []OptionSpec{{Name: "paths", Type: "strings", Required: true, Doc: "files, folders (read recursively, skipping _ and . names) or glob patterns"}},
+		Summary: "Parquet files read whole, for static DataFrames (Session.ReadParquet): a spate Parquet sink's committed output, Hive-style partitioned folders, files or patterns.",
+		Options: []OptionSpec{{Name: "paths", Type: "strings", Required: true,
+			Doc: "files, folders (a sink's output as its _spate_log says, others recursively, skipping _ and . names; col=value folders become columns) or glob patterns (** for any folders)"}},
 	})
 }
 
 // ParquetOptions are the Parquet source's plan options.
 type ParquetOptions struct {
-	// Paths are files, folders (read recursively) or glob patterns, as
-	// given: a plan read later reads what matches then.
+	// Paths are files, folders or glob patterns, as given: a plan read
+	// later reads what they name then.
 	Paths []string `json:"paths"`
 }
 
 // ParquetSource reads Parquet files whole: a BatchSource for static
 // DataFrames.
 type ParquetSource struct {
-	paths  []string
-	files  []string
+	paths []string
+	files []string
+	// values are each file's partition values, one per partition column.
+	values [][]scalar.Scalar
+	// data is the files' columns: the first file's schema.
+	data *arrow.Schema
+	// schema is data followed by the partition columns.
 	schema *arrow.Schema
 }
 
-// ReadParquet is a static DataFrame over Parquet files: each path a file,
-// a folder (every .parquet file below it, skipping names that start with
-// "_" or ".", as Spark does) or a glob pattern. Every file must have the
-// first one's schema.
+// ReadParquet is a static DataFrame over Parquet files, as Spark's
+// spark.read.parquet(paths...). Each path is
+//
+//   - the output folder of spate's Parquet sink (it holds _spate_log):
+//     exactly the files of the committed batches are read, never those of
+//     a batch still running or of a replaced attempt;
+//   - another folder: every .parquet file below it, skipping names that
+//     start with "_" or "." (Spark's hidden files); a sink output folder
+//     inside it is read as its log says;
+//   - a file, read whatever its name;
+//   - a glob pattern ("out/date=2026-*", "out/**/*.parquet", "**" for any
+//     number of folders): what it matches, files below a sink's output
+//     folder only if its log lists them.
+//
+// Hive-style col=value folders become columns after the files' columns
+// (partition discovery, from the folder named or a pattern's last folder
+// without wildcards; a file named directly has none). Their types are
+// those the sink's log records, else inferred as Spark infers them: int,
+// long, decimal, double, timestamp (UTC), date, else string;
+// __HIVE_DEFAULT_PARTITION__ is null. Every file must sit under the same
+// partition columns.
+//
+// The files' columns are the first file's (Spark's default,
+// mergeSchema=false): a file lacking a nullable one reads nulls there,
+// its extra columns are left out, and a column of another type is an
+// error.
 func (s *Session) ReadParquet(paths ...string) DataFrame {
 	src, err := OpenParquet(paths...)
 	if err != nil {
@@ -62,100 +83,51 @@ func (s *Session) ReadParquet(paths ...string) DataFrame {
 	return s.Read(src)
 }
 
-// OpenParquet lists the files of paths and reads the schema of the first.
+// OpenParquet lists the files of paths, discovers their partition columns
+// and reads the schema of the first; see Session.ReadParquet.
 func OpenParquet(paths ...string) (*ParquetSource, error) {
 	if len(paths) == 0 {
 		return nil, fmt.Errorf("engine: ReadParquet needs at least one path")
 	}
-	files, err := parquetFiles(paths)
+	listing, err := listParquet(paths)
 	if err != nil {
 		return nil, err
 	}
-	if len(files) == 0 {
-		return nil, fmt.Errorf("engine: ReadParquet: no .parquet files in %s", strings.Join(paths, ", "))
-	}
-	schema, err := parquetSchema(files[0])
+	part, err := discoverPartitions(listing.files, listing.hints)
 	if err != nil {
 		return nil, err
 	}
-	return &ParquetSource{paths: paths, files: files, schema: schema}, nil
-}
-
-func parquetFiles(paths []string) ([]string, error) {
-	seen := map[string]bool{}
-	var out []string
-	addFile := func(p string) {
-		if !seen[p] {
-			seen[p] = true
-			out = append(out, p)
-		}
-	}
-	for _, p := range paths {
-		matches := []string{p}
-		if strings.ContainsAny(p, "*?[") {
-			var err error
-			if matches, err = filepath.Glob(p); err != nil {
-				return nil, fmt.Errorf("engine: ReadParquet: bad pattern %q: %v", p, err)
-			}
-		}
-		for _, m := range matches {
-			st, err := os.Stat(m)
-			if err != nil {
-				return nil, fmt.Errorf("engine: ReadParquet: %v", err)
-			}
-			if !st.IsDir() {
-				addFile(m)
-				continue
-			}
-			err = filepath.WalkDir(m, func(path string, d fs.DirEntry, err error) error {
-				if err != nil {
-					return err
-				}
-				name := d.Name()
-				if path != m && (strings.HasPrefix(name, "_") || strings.HasPrefix(name, ".")) {
-					if d.IsDir() {
-						return filepath.SkipDir
-					}
-					return nil
-				}
-				if !d.IsDir() && strings.HasSuffix(name, ".parquet") {
-					addFile(path)
-				}
-				return nil
-			})
-			if err != nil {
-				return nil, fmt.Errorf("engine: ReadParquet: %v", err)
-			}
-		}
-	}
-	sort.Strings(out)
-	return out, nil
-}
-
-func openParquet(path string, mem memory.Allocator) (*pqarrow.FileReader, *file.Reader, error) {
-	pf, err := file.OpenParquetFile(path, false)
-	if err != nil {
-		return nil, nil, fmt.Errorf("engine: ReadParquet: %s: %v", path, err)
-	}
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: 64 << 10}, mem)
-	if err != nil {
-		pf.Close()
-		return nil, nil, fmt.Errorf("engine: ReadParquet: %s: %v", path, err)
-	}
-	return fr, pf, nil
-}
-
-func parquetSchema(path string) (*arrow.Schema, error) {
-	fr, pf, err := openParquet(path, memory.DefaultAllocator)
+	first := listing.files[0].path
+	data, err := parquetSchema(first)
 	if err != nil {
 		return nil, err
 	}
-	defer pf.Close()
-	schema, err := fr.Schema()
+	schema, err := withPartitionColumns(data, part.fields, first)
 	if err != nil {
-		return nil, fmt.Errorf("engine: ReadParquet: %s: %v", path, err)
+		return nil, err
 	}
-	return schema, nil
+	files := make([]string, len(listing.files))
+	for i, f := range listing.files {
+		files[i] = f.path
+	}
+	return &ParquetSource{paths: paths, files: files, values: part.values, data: data, schema: schema}, nil
+}
+
+// withPartitionColumns appends the partition columns to the files'
+// columns. A partition column the files also hold is an error: which of
+// the two values to believe is unclear.
+func withPartitionColumns(data *arrow.Schema, part []arrow.Field, first string) (*arrow.Schema, error) {
+	fields := append([]arrow.Field(nil), data.Fields()...)
+	for _, f := range part {
+		for _, d := range data.Fields() {
+			if strings.EqualFold(d.Name, f.Name) {
+				return nil, fmt.Errorf("engine: ReadParquet: %s has a column %s, and its folders a partition column %s; rename the folders, or read the files by name (then folders are not read as columns)", first, d.Name, f.Name)
+			}
+		}
+		fields = append(fields, f)
+	}
+	md := data.Metadata()
+	return arrow.NewSchema(fields, &md), nil
 }
 
 // Kind implements Source.
@@ -167,60 +139,16 @@ func (p *ParquetSource) Options() any { return ParquetOptions{Paths: p.paths} }
 // Schema implements Source.
 func (p *ParquetSource) Schema() *arrow.Schema { return p.schema }
 
-// Files lists the files the source reads, sorted.
+// Files lists the files the source reads, in the order it reads them.
 func (p *ParquetSource) Files() []string { return append([]string(nil), p.files...) }
 
-// ReadAll implements BatchSource: every file in name order, in batches
-// of up to 65,536 rows.
+// ReadAll implements BatchSource: every file in order, in records of up to
+// 65,536 rows.
 func (p *ParquetSource) ReadAll(ctx context.Context, mem memory.Allocator, emit func(arrow.RecordBatch) error) error {
-	for _, path := range p.files {
-		if err := p.readFile(ctx, path, mem, emit); err != nil {
+	for i := range p.files {
+		if err := p.readFile(ctx, i, mem, emit); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-func (p *ParquetSource) readFile(ctx context.Context, path string, mem memory.Allocator, emit func(arrow.RecordBatch) error) error {
-	fr, pf, err := openParquet(path, mem)
-	if err != nil {
-		return err
-	}
-	defer pf.Close()
-	schema, err := fr.Schema()
-	if err != nil {
-		return fmt.Errorf("engine: ReadParquet: %s: %v", path, err)
-	}
-	if !sameColumns(schema, p.schema) {
-		return fmt.Errorf("engine: ReadParquet: %s has schema %s, but %s has %s; read them separately", path, schema, p.files[0], p.schema)
-	}
-	rr, err := fr.GetRecordReader(ctx, nil, nil)
-	if err != nil {
-		return fmt.Errorf("engine: ReadParquet: %s: %v", path, err)
-	}
-	defer rr.Release()
-	for rr.Next() {
-		rec := rr.RecordBatch()
-		rec.Retain()
-		if err := emit(rec); err != nil {
-			return err
-		}
-	}
-	if err := rr.Err(); err != nil && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("engine: ReadParquet: %s: %v", path, err)
-	}
-	return nil
-}
-
-// sameColumns compares names and types, not metadata.
-func sameColumns(a, b *arrow.Schema) bool {
-	if a.NumFields() != b.NumFields() {
-		return false
-	}
-	for i := range a.Fields() {
-		if a.Field(i).Name != b.Field(i).Name || !arrow.TypeEqual(a.Field(i).Type, b.Field(i).Type) {
-			return false
-		}
-	}
-	return true
 }
