@@ -367,3 +367,28 @@ func TestProjectFile(t *testing.T) {
 		}
 	}
 }
+
+// FuzzPartitionValues checks that what inference decides can be read: a
+// column's values always read as the type inferred from them together.
+func FuzzPartitionValues(f *testing.F) {
+	for _, seed := range [][2]string{
+		{"1", "2.5"}, {"1", "9223372036854775808"}, {"2026-01-02", "2026-01-02 03%3A04%3A05.5"},
+		{"__HIVE_DEFAULT_PARTITION__", "x%2Fy"}, {"-0", "+NaN"}, {"1e400", ".5f"}, {"%E9", "%"},
+	} {
+		f.Add(seed[0], seed[1])
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		if a == "" || b == "" {
+			return // empty values are refused before inference
+		}
+		dt := widenPartitionTypes(inferPartitionValue(a), inferPartitionValue(b)).arrowType()
+		for _, raw := range []string{a, b} {
+			if _, err := partitionScalar(raw, dt); err != nil {
+				t.Fatalf("%q inferred with %q as %s, but does not read as it: %v", raw, []string{a, b}, dt, err)
+			}
+		}
+		if _, err := parsePartitionFolders(a + "=" + b + "/" + b + "=" + a); err != nil && !strings.Contains(err.Error(), "appears twice") && !strings.Contains(err.Error(), "empty") {
+			t.Fatalf("parsePartitionFolders: %v", err)
+		}
+	})
+}

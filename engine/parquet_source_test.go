@@ -14,6 +14,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/spate-io/spate/engine"
@@ -532,4 +534,163 @@ func TestReadParquetPlanRoundTrip(t *testing.T) {
 	if n := len(src.(*engine.ParquetSource).Files()); n != 3 {
 		t.Fatalf("decoded source reads %d files, want 3", n)
 	}
+}
+
+// TestReadParquetWhileTheSinkCommits reads a sink's output while a query
+// commits a batch of 10 rows at a time and compacts _spate_log at every
+// batch (deleting the manifests a reader may have just listed): every
+// read sees whole batches, each row once, and never fewer than before.
+func TestReadParquetWhileTheSinkCommits(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "live")
+	src := memsrc.NewSource(t.Name(), saleSchema, 1)
+	defer src.Release()
+	sink := pqsink.Sink(out).PartitionBy("date").ManifestCompactInterval(1)
+	q, err := engine.NewSession("live").ReadStream(src).WriteStream(sink).
+		Checkpoint(filepath.Join(t.TempDir(), "ckpt")).Trigger(engine.ProcessingTime(0)).Start(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Stop()
+	const batches = 15
+	addBatch := func(i int) error {
+		if err := src.AddJSON(0, saleRows(i*10, i*10+10)...); err != nil {
+			return err
+		}
+		return q.ProcessAllAvailable(ctxT(t))
+	}
+	if err := addBatch(0); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		for i := 1; i < batches; i++ {
+			if err := addBatch(i); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	seen, reads := 0, 0
+	for writing := true; writing; reads++ {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			writing = false
+		default:
+		}
+		_, ids := collectJSON(t, func(s *engine.Session) engine.DataFrame { return s.ReadParquet(out).Select(engine.Col("id")) })
+		if len(ids)%10 != 0 || len(ids) < seen || len(slices.Compact(slices.Clone(ids))) != len(ids) {
+			t.Fatalf("read %d: %d rows after %d (want whole batches of 10, each row once, never fewer)", reads, len(ids), seen)
+		}
+		seen = len(ids)
+	}
+	if seen != batches*10 {
+		t.Fatalf("the last read has %d rows, want %d", seen, batches*10)
+	}
+	t.Logf("%d reads during %d commits", reads, batches)
+}
+
+// writeBenchFolder writes 1,048,576 rows (user_id, page, ts) as 8 files
+// under date=…/country=… folders of dir.
+func writeBenchFolder(dir string) error {
+	for f := range 8 {
+		b := array.NewRecordBuilder(memory.DefaultAllocator, clickSchema)
+		for i := range 1 << 17 {
+			n := f<<17 + i
+			b.Field(0).(*array.Int64Builder).Append(int64(n))
+			b.Field(1).(*array.StringBuilder).Append(fmt.Sprintf("/page/%d", n%1000))
+			b.Field(2).(*array.TimestampBuilder).Append(arrow.Timestamp(1_700_000_000_000_000 + int64(n)*1000))
+		}
+		rec := b.NewRecordBatch()
+		b.Release()
+		path := filepath.Join(dir, fmt.Sprintf("date=2026-01-0%d", 1+f%4), fmt.Sprintf("country=c%d", f/4), "part.parquet")
+		err := writeBenchFile(path, rec)
+		rec.Release()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeBenchFile(path string, rec arrow.RecordBatch) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w, err := pqarrow.NewFileWriter(rec.Schema(), f, parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy)), pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	if err != nil {
+		return err
+	}
+	if err := w.Write(rec); err != nil {
+		return err
+	}
+	return w.Close()
+}
+
+// BenchmarkReadParquet reads 1M rows in 8 partitioned files through
+// ParquetSource.ReadAll (partition columns appended) and, for reference,
+// with a bare pqarrow record reader per file.
+func BenchmarkReadParquet(b *testing.B) {
+	dir := b.TempDir()
+	if err := writeBenchFolder(dir); err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.Run("ReadAll", func(b *testing.B) {
+		src, err := engine.OpenParquet(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			rows := int64(0)
+			err := src.ReadAll(ctx, memory.DefaultAllocator, func(rec arrow.RecordBatch) error {
+				rows += rec.NumRows()
+				rec.Release()
+				return nil
+			})
+			if err != nil || rows != 1<<20 {
+				b.Fatalf("%d rows, %v", rows, err)
+			}
+		}
+		b.ReportMetric(float64(b.N)*(1<<20)/b.Elapsed().Seconds(), "rows/s")
+	})
+	b.Run("pqarrow", func(b *testing.B) {
+		files, err := filepath.Glob(filepath.Join(dir, "*", "*", "*.parquet"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			rows := int64(0)
+			for _, path := range files {
+				pf, err := file.OpenParquetFile(path, false)
+				if err != nil {
+					b.Fatal(err)
+				}
+				fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: 64 << 10}, memory.DefaultAllocator)
+				if err != nil {
+					b.Fatal(err)
+				}
+				rr, err := fr.GetRecordReader(ctx, nil, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for rr.Next() {
+					rows += rr.RecordBatch().NumRows()
+				}
+				rr.Release()
+				pf.Close()
+			}
+			if rows != 1<<20 {
+				b.Fatalf("%d rows", rows)
+			}
+		}
+		b.ReportMetric(float64(b.N)*(1<<20)/b.Elapsed().Seconds(), "rows/s")
+	})
 }
