@@ -285,13 +285,21 @@ func (l *parquetListing) noFiles(paths []string) error {
 		why = append(why, fmt.Sprintf("%s lists no committed file yet (no batch with rows has been committed)", filepath.Join(root, spateLogDir)))
 	}
 	if n := len(l.uncommitted); n > 0 {
-		why = append(why, fmt.Sprintf("%d .parquet files (such as %s) are not committed in their sink's _spate_log: files of a batch not yet committed, or of a replaced attempt", n, l.uncommitted[0]))
+		why = append(why, fmt.Sprintf("%s (such as %s) not committed in the sink's _spate_log: files of a batch not yet committed, or of a replaced attempt", countFiles(n, ".parquet file"), l.uncommitted[0]))
 	}
 	if n := len(l.others); n > 0 {
-		why = append(why, fmt.Sprintf("%d files without the .parquet suffix (such as %s) were left out; name them, or a pattern such as %s, to read them", n, l.others[0], filepath.Join(filepath.Dir(l.others[0]), "*")))
+		why = append(why, fmt.Sprintf("%s without the .parquet suffix (such as %s) left out; name them, or a pattern such as %s, to read them", countFiles(n, "file"), l.others[0], filepath.Join(filepath.Dir(l.others[0]), "*")))
 	}
 	if len(why) == 0 {
 		return errors.New(msg + " (no files there)")
 	}
 	return errors.New(msg + ": " + strings.Join(why, "; "))
+}
+
+// countFiles is "1 file", "2 files" and so on.
+func countFiles(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

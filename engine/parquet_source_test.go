@@ -302,6 +302,7 @@ func TestReadParquetSkipsUncommittedFiles(t *testing.T) {
 	if len(day) != wantDay {
 		t.Fatalf("date=2026-01-02 has %d committed rows, want %d", len(day), wantDay)
 	}
+	readErr(t, "1 .parquet file (such as "+stray+") not committed in the sink's _spate_log", filepath.Join(filepath.Dir(stray), "part-00000-00042-*"))
 	// Named directly, an uncommitted file is read: the user asked for it.
 	_, named := collectJSON(t, func(s *engine.Session) engine.DataFrame { return s.ReadParquet(stray) })
 	if len(named) == 0 {
@@ -464,7 +465,7 @@ func TestReadParquetBadInput(t *testing.T) {
 	}
 	readErr(t, "no Parquet file to read in "+filepath.Join(dir, "empty")+" (no files there)", filepath.Join(dir, "empty"))
 	mustWriteFile(t, filepath.Join(dir, "csv", "data.csv"), "a,b\n1,2\n")
-	readErr(t, "1 files without the .parquet suffix (such as "+filepath.Join(dir, "csv", "data.csv")+") were left out", filepath.Join(dir, "csv"))
+	readErr(t, "1 file without the .parquet suffix (such as "+filepath.Join(dir, "csv", "data.csv")+") left out", filepath.Join(dir, "csv"))
 	readErr(t, "does not exist", filepath.Join(dir, "missing"))
 	readErr(t, "matches no file or folder", filepath.Join(dir, "none*.parquet"))
 	readErr(t, "bad pattern", filepath.Join(dir, "x["))
