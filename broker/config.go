@@ -44,6 +44,10 @@ type Config struct {
 	// COORDINATOR_NOT_AVAILABLE, as Kafka does. Default 3 in a cluster,
 	// 1 for a broker running alone.
 	OffsetsTopicReplicationFactor int16
+	// MinInsyncReplicas is min.insync.replicas of topics that do not set
+	// it: acks=all writes are refused with NOT_ENOUGH_REPLICAS while a
+	// partition has fewer in-sync replicas. Default 1.
+	MinInsyncReplicas int
 	// ReplicaLagTimeMax is how long an in-sync follower may fail to catch
 	// up before its leader drops it from the ISR (replica.lag.time.max.ms).
 	// Default 30s.
@@ -229,6 +233,9 @@ func (c Config) withDefaults() Config {
 	if !c.clustered() {
 		c.OffsetsTopicReplicationFactor = 1
 	}
+	if c.MinInsyncReplicas == 0 {
+		c.MinInsyncReplicas = 1
+	}
 	if c.ReplicaLagTimeMax == 0 {
 		c.ReplicaLagTimeMax = cluster.DefaultReplicaLagTimeMax
 	}
@@ -281,6 +288,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("broker: config: SegmentBytes %d is below 1024", d.SegmentBytes)
 	case d.DefaultReplicationFactor < 1:
 		return fmt.Errorf("broker: config: DefaultReplicationFactor %d must be at least 1", d.DefaultReplicationFactor)
+	case d.MinInsyncReplicas < 1:
+		return fmt.Errorf("broker: config: MinInsyncReplicas %d must be at least 1", d.MinInsyncReplicas)
 	case d.OffsetsTopicReplicationFactor < 1:
 		return fmt.Errorf("broker: config: OffsetsTopicReplicationFactor %d must be at least 1", d.OffsetsTopicReplicationFactor)
 	case d.ReplicaLagTimeMax < 0 || d.ReplicaFetchWaitMax < 0:

@@ -19,7 +19,8 @@ import (
 )
 
 // spateBin is the spate binary built once for the tests that run the
-// broker as a separate process; "" when the build failed.
+// broker as a separate process; "" when the build failed. SPATE_BIN names
+// a binary built beforehand instead.
 var (
 	spateOnce sync.Once
 	spateBin  string
@@ -29,6 +30,10 @@ var (
 func spateBinary(t testing.TB) string {
 	t.Helper()
 	spateOnce.Do(func() {
+		if bin := os.Getenv("SPATE_BIN"); bin != "" {
+			spateBin = bin
+			return
+		}
 		dir, err := os.MkdirTemp("", "spate-bin-")
 		if err != nil {
 			spateErr = err

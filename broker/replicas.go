@@ -277,7 +277,7 @@ func (rm *replicaManager) applyConfigs(old, s *cluster.State) {
 }
 
 func (rm *replicaManager) trackerConfig(t *cluster.Topic) cluster.TrackerConfig {
-	minISR := 1
+	minISR := rm.b.cfg.MinInsyncReplicas
 	if v, ok := t.Config(cluster.ConfigMinInsyncReplicas); ok {
 		if n, err := strconv.Atoi(v); err == nil {
 			minISR = n

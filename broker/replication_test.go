@@ -30,15 +30,36 @@ func leaders(t testing.TB, adm *kadm.Client, topic string) (map[int32]int32, map
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	tds, err := adm.ListTopics(ctx, topic)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ls, isrs := map[int32]int32{}, map[int32][]int32{}
-	for _, p := range tds[topic].Partitions {
-		ls[p.Partition], isrs[p.Partition] = p.Leader, p.ISR
-	}
+	waitFor(t, 30*time.Second, 50*time.Millisecond, func() error {
+		tds, err := adm.ListTopics(ctx, topic)
+		if err == nil {
+			err = tds[topic].Err
+		}
+		if err != nil {
+			return err
+		}
+		for _, p := range tds[topic].Partitions {
+			ls[p.Partition], isrs[p.Partition] = p.Leader, p.ISR
+		}
+		return nil
+	})
 	return ls, isrs
+}
+
+// leaderOf waits until partition p of topic has a leader and returns it.
+func leaderOf(t testing.TB, adm *kadm.Client, topic string, p int32) int32 {
+	t.Helper()
+	var l int32
+	waitFor(t, 30*time.Second, 50*time.Millisecond, func() error {
+		ls, _ := leaders(t, adm, topic)
+		var ok bool
+		if l, ok = ls[p]; !ok || l < 0 {
+			return fmt.Errorf("partition %d has no leader (%v)", p, ls)
+		}
+		return nil
+	})
+	return l
 }
 
 // waitFullISR waits until every partition of topic has a leader and all
@@ -66,8 +87,7 @@ func TestInProcessLeaderKills(t *testing.T) {
 	w := startWorkload(t, c.Addrs(), "kills")
 	w.waitAcked(2000, 30*time.Second)
 	for p := int32(0); p < 3; p++ {
-		ls, _ := leaders(t, adm, "kills")
-		victim := ls[p]
+		victim := leaderOf(t, adm, "kills", p)
 		t.Logf("killing broker %d, leader of partition %d", victim, p)
 		c.Kill(victim)
 		w.waitAcked(2000, 30*time.Second)

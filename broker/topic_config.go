@@ -84,7 +84,7 @@ func (c Config) topicConfigDefaults() map[string]string {
 		"segment.ms":             i64(c.SegmentAge.Milliseconds()),
 		"max.message.bytes":      i64(defaultMaxMessageBytes),
 		"message.timestamp.type": "CreateTime",
-		"min.insync.replicas":    "1",
+		"min.insync.replicas":    strconv.Itoa(c.MinInsyncReplicas),
 		"flush.messages":         i64(flushMsgs),
 		"flush.ms":               i64(flushMs),
 

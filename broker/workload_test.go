@@ -24,6 +24,7 @@ type workload struct {
 	mu    sync.Mutex
 	acked []int8 // value -> its partition+1, 0 while not acknowledged
 	n     int    // how many are acknowledged
+	per   map[int32]int
 	errs  int
 }
 
@@ -36,7 +37,7 @@ func startWorkload(t testing.TB, addrs []string, topic string, opts ...kgo.Opt) 
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	w := &workload{t: t, cl: cl, cancel: cancel, done: make(chan struct{})}
+	w := &workload{t: t, cl: cl, cancel: cancel, done: make(chan struct{}), per: map[int32]int{}}
 	go w.run(ctx)
 	t.Cleanup(w.stop)
 	return w
@@ -58,6 +59,7 @@ func (w *workload) run(ctx context.Context) {
 			}
 			w.acked[v] = int8(r.Partition + 1)
 			w.n++
+			w.per[r.Partition]++
 		})
 	}
 }
@@ -82,6 +84,23 @@ func (w *workload) waitAcked(n int, timeout time.Duration) {
 	waitFor(w.t, timeout, 10*time.Millisecond, func() error {
 		if got := w.numAcked(); got < want {
 			return fmt.Errorf("%d of %d records acknowledged", got, want)
+		}
+		return nil
+	})
+}
+
+// waitAckedOn waits until n more records than now are acknowledged on
+// partition p.
+func (w *workload) waitAckedOn(p int32, n int, timeout time.Duration) {
+	w.t.Helper()
+	w.mu.Lock()
+	want := w.per[p] + n
+	w.mu.Unlock()
+	waitFor(w.t, timeout, 10*time.Millisecond, func() error {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		if got := w.per[p]; got < want {
+			return fmt.Errorf("%d of %d records acknowledged on partition %d", got, want, p)
 		}
 		return nil
 	})
