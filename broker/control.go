@@ -21,6 +21,9 @@ type controlPlane interface {
 	Apply(ctx context.Context, cmd cluster.Command) (*cluster.Result, error)
 	// ControllerID is the controller's broker id, -1 if none is known.
 	ControllerID() int32
+	// Reachable reports whether failure detection has not declared a
+	// broker dead (known without a controller).
+	Reachable(id int32) bool
 	// WaitReady waits until this run of the broker is registered, unfenced
 	// and may lead partitions.
 	WaitReady(ctx context.Context) error

@@ -28,6 +28,8 @@ type partition struct {
 	log     *blog.Log
 	self    int32
 	onHW    func() // the broker's long-poll bell
+	// reachable says whether failure detection still sees a broker.
+	reachable func(int32) bool
 
 	appendMu sync.Mutex
 
@@ -40,8 +42,8 @@ type partition struct {
 	hwBell      bell             // rung when the high watermark moves or the role changes
 }
 
-func newPartition(tp cluster.TopicPartition, id cluster.TopicID, l *blog.Log, self int32, onHW func()) *partition {
-	return &partition{tp: tp, topicID: id, log: l, self: self, onHW: onHW, role: cluster.RoleNone, leader: cluster.NoLeader, leaderEpoch: -1}
+func newPartition(tp cluster.TopicPartition, id cluster.TopicID, l *blog.Log, self int32, onHW func(), reachable func(int32) bool) *partition {
+	return &partition{tp: tp, topicID: id, log: l, self: self, onHW: onHW, reachable: reachable, role: cluster.RoleNone, leader: cluster.NoLeader, leaderEpoch: -1}
 }
 
 // errNotLeader answers a request for a partition this broker does not lead.
@@ -99,7 +101,7 @@ func (p *partition) appendAsLeader(records []byte, acks int16) (blog.AppendResul
 	p.mu.Lock()
 	err := p.leading(-1)
 	if err == nil {
-		err = p.tracker.CheckProduce(acks)
+		err = p.tracker.CheckProduceReachable(acks, p.reachable)
 	}
 	epoch := p.leaderEpoch
 	p.mu.Unlock()

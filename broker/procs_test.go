@@ -104,6 +104,7 @@ func (c *procCluster) start(id int32, join bool) {
 	fmt.Fprintf(logf, "==== start %s\n", strings.Join(args, " "))
 	cmd := exec.Command(spateBinary(c.t), args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
+	dieWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		logf.Close()
 		c.t.Fatal(err)

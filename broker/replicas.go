@@ -213,7 +213,7 @@ func (rm *replicaManager) ensure(ch cluster.PartitionChange, configs map[string]
 	if err := writePartitionMetadata(l.Dir(), ch.TopicID); err != nil {
 		return nil, err
 	}
-	p := newPartition(ch.TopicPartition, ch.TopicID, l, rm.b.cfg.NodeID, rm.b.bell.ring)
+	p := newPartition(ch.TopicPartition, ch.TopicID, l, rm.b.cfg.NodeID, rm.b.bell.ring, rm.b.ctl.Reachable)
 	rm.mu.Lock()
 	rm.parts[ch.TopicPartition] = p
 	rm.mu.Unlock()

@@ -25,6 +25,7 @@ type workload struct {
 	acked []int8 // value -> its partition+1, 0 while not acknowledged
 	n     int    // how many are acknowledged
 	per   map[int32]int
+	ends  map[int32]int64 // partition -> above the highest acknowledged offset
 	errs  int
 }
 
@@ -37,7 +38,7 @@ func startWorkload(t testing.TB, addrs []string, topic string, opts ...kgo.Opt) 
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	w := &workload{t: t, cl: cl, cancel: cancel, done: make(chan struct{}), per: map[int32]int{}}
+	w := &workload{t: t, cl: cl, cancel: cancel, done: make(chan struct{}), per: map[int32]int{}, ends: map[int32]int64{}}
 	go w.run(ctx)
 	t.Cleanup(w.stop)
 	return w
@@ -60,6 +61,7 @@ func (w *workload) run(ctx context.Context) {
 			w.acked[v] = int8(r.Partition + 1)
 			w.n++
 			w.per[r.Partition]++
+			w.ends[r.Partition] = max(w.ends[r.Partition], r.Offset+1)
 		})
 	}
 }
@@ -106,19 +108,30 @@ func (w *workload) waitAckedOn(p int32, n int, timeout time.Duration) {
 	})
 }
 
-// ackedSnapshot copies what was acknowledged: value -> partition+1, 0 for
-// values not acknowledged.
-func (w *workload) ackedSnapshot() []int8 {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return append([]int8(nil), w.acked...)
+// acks is what a workload had acknowledged when it stopped.
+type acks struct {
+	values []int8           // value -> its partition+1, 0 while not acknowledged
+	ends   map[int32]int64 // partition -> above its highest acknowledged offset
 }
 
-// verifyAcked reads topic from the start to its end offsets and checks
-// that every acknowledged value is there exactly once, in its partition,
-// that no value is there twice, and that each partition holds its values
-// in increasing order (the order they were produced in).
-func verifyAcked(t testing.TB, addrs []string, topic string, acked []int8) int64 {
+func (w *workload) ackedSnapshot() acks {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	ends := map[int32]int64{}
+	for p, e := range w.ends {
+		ends[p] = e
+	}
+	return acks{append([]int8(nil), w.acked...), ends}
+}
+
+// verifyAcked waits until every partition's end offset (its high
+// watermark) covers what was acknowledged, reads topic from the start to
+// those ends and checks that every acknowledged value is there exactly
+// once, in its partition, that no value is there twice, and that each
+// partition holds its values in increasing order (the order they were
+// produced in).
+func verifyAcked(t testing.TB, addrs []string, topic string, a acks) int64 {
+	acked := a.values
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
@@ -130,7 +143,15 @@ func verifyAcked(t testing.TB, addrs []string, topic string, acked []int8) int64
 		if err == nil {
 			err = ends.Error()
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		for p, want := range a.ends {
+			if o, _ := ends.Lookup(topic, p); o.Offset < want {
+				return fmt.Errorf("partition %d: end offset %d, acknowledged up to %d", p, o.Offset, want)
+			}
+		}
+		return nil
 	})
 	var total int64
 	ends.Each(func(o kadm.ListedOffset) { total += o.Offset })

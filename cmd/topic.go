@@ -169,13 +169,14 @@ func describeTopics(c *cobra.Command, cf clientFlags, topics []string) error {
 			fmt.Fprintf(out, "%s: %v\n\n", t.Topic, t.Err)
 			continue
 		}
-		fmt.Fprintf(out, "TOPIC %s  id %s  partitions %d\n", t.Topic, t.ID, len(t.Partitions))
+		fmt.Fprintf(out, "TOPIC %s  id %s  partitions %d  replication factor %d\n", t.Topic, t.ID, len(t.Partitions), t.Partitions.NumReplicas())
 		tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "PARTITION\tLEADER\tREPLICAS\tISR\tSTART\tEND")
+		fmt.Fprintln(tw, "PARTITION\tLEADER\tEPOCH\tREPLICAS\tISR\tOFFLINE\tSTART\tEND")
 		for _, p := range t.Partitions.Sorted() {
 			s, _ := starts.Lookup(t.Topic, p.Partition)
 			e, _ := ends.Lookup(t.Topic, p.Partition)
-			fmt.Fprintf(tw, "%d\t%d\t%v\t%v\t%d\t%d\n", p.Partition, p.Leader, p.Replicas, p.ISR, s.Offset, e.Offset)
+			fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", p.Partition, leaderCell(p.Leader), p.LeaderEpoch,
+				brokerList(p.Replicas), brokerList(p.ISR), brokerList(p.OfflineReplicas), offsetCell(s), offsetCell(e))
 		}
 		tw.Flush()
 		if rc, err := rcs.On(t.Topic, nil); err == nil {
@@ -193,6 +194,34 @@ func describeTopics(c *cobra.Command, cf clientFlags, topics []string) error {
 		fmt.Fprintln(out)
 	}
 	return nil
+}
+
+// leaderCell is a partition's leader, "none" without one.
+func leaderCell(id int32) string {
+	if id < 0 {
+		return "none"
+	}
+	return fmt.Sprint(id)
+}
+
+// brokerList prints broker ids as 1,2,3 ("-" for none).
+func brokerList(ids []int32) string {
+	if len(ids) == 0 {
+		return "-"
+	}
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = fmt.Sprint(id)
+	}
+	return strings.Join(s, ",")
+}
+
+// offsetCell is a listed offset, or "?" when its leader could not answer.
+func offsetCell(o kadm.ListedOffset) string {
+	if o.Err != nil {
+		return "?"
+	}
+	return fmt.Sprint(o.Offset)
 }
 
 // parseConfigs turns name=value flags into kadm's config map.

@@ -145,6 +145,19 @@ func (c *Controller) ControllerID() int32 {
 	return int32(n)
 }
 
+// Reachable reports whether the gossip layer has not declared broker id
+// dead: true for this broker, for a live member and for one memberlist has
+// not reported yet. It is known without the controller, so a partition
+// leader can refuse acks=all writes at once when its in-sync followers
+// are gone, even while no controller quorum is left to shrink the ISR.
+func (c *Controller) Reachable(id int32) bool {
+	if id == c.cfg.NodeID {
+		return true
+	}
+	m, ok := c.members.get(id)
+	return !ok || m.Alive
+}
+
 // IsController reports whether this node is the controller now.
 func (c *Controller) IsController() bool { return c.raft.State() == raft.Leader }
 

@@ -146,6 +146,9 @@ func (l *Local) NodeID() int32 { return l.nodeID }
 // ControllerID is the broker's own id: it is its own controller.
 func (l *Local) ControllerID() int32 { return l.nodeID }
 
+// Reachable is true for this broker, the only one there is.
+func (l *Local) Reachable(id int32) bool { return id == l.nodeID }
+
 // WaitReady returns at once: a lone broker is ready when it is open.
 func (l *Local) WaitReady(context.Context) error { return nil }
 

@@ -233,6 +233,28 @@ func (t *Tracker) CheckProduce(acks int16) error {
 	return nil
 }
 
+// CheckProduceReachable is CheckProduce counting only the in-sync replicas
+// reachable says are alive: a leader whose followers died refuses acks=all
+// writes with NOT_ENOUGH_REPLICAS at once instead of letting them time
+// out, also when the ISR cannot shrink (no controller quorum).
+func (t *Tracker) CheckProduceReachable(acks int16, reachable func(int32) bool) error {
+	if err := t.CheckProduce(acks); err != nil || acks != -1 {
+		return err
+	}
+	var live, gone []int32
+	for _, id := range t.isr {
+		if reachable(id) {
+			live = append(live, id)
+		} else {
+			gone = append(gone, id)
+		}
+	}
+	if len(live) < t.cfg.MinInsyncReplicas {
+		return errorf(kerr.NotEnoughReplicas, "%s has %d reachable in-sync replicas (%s; %s unreachable), fewer than min.insync.replicas %d", t.tp, len(live), joinIDs(live), joinIDs(gone), t.cfg.MinInsyncReplicas)
+	}
+	return nil
+}
+
 // AcksAllDone reports whether an acks=all write ending before endOffset
 // is committed. If it is but the ISR shrank below min.insync.replicas
 // meanwhile, it reports NOT_ENOUGH_REPLICAS_AFTER_APPEND (the records

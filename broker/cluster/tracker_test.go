@@ -187,6 +187,25 @@ func TestTrackerAcksAndMinISR(t *testing.T) {
 	wantCode(t, err, kerr.NotEnoughReplicasAfterAppend)
 }
 
+func TestTrackerReachableReplicas(t *testing.T) {
+	tr, _ := newTestTracker(t, []int32{1, 2, 3}, []int32{1, 2, 3}, 0, 0)
+	tr.SetMinInsyncReplicas(2)
+	alive := map[int32]bool{1: true, 2: true, 3: true}
+	reachable := func(id int32) bool { return alive[id] }
+	if err := tr.CheckProduceReachable(-1, reachable); err != nil {
+		t.Fatal(err)
+	}
+	alive[3] = false
+	if err := tr.CheckProduceReachable(-1, reachable); err != nil {
+		t.Fatalf("one of three gone with min.insync.replicas 2: %v", err)
+	}
+	alive[2] = false
+	wantCode(t, tr.CheckProduceReachable(-1, reachable), kerr.NotEnoughReplicas)
+	if err := tr.CheckProduceReachable(1, reachable); err != nil {
+		t.Fatalf("acks=1 refused: %v", err)
+	}
+}
+
 func TestTrackerErrors(t *testing.T) {
 	tr, p := newTestTracker(t, []int32{1, 2}, []int32{1, 2}, 10, 0)
 	_, err := tr.FollowerFetch(9, 0, at(1))
