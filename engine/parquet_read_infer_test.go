@@ -293,51 +293,6 @@ func TestHiddenName(t *testing.T) {
 	}
 }
 
-func TestManifestReadPlan(t *testing.T) {
-	for _, tc := range []struct {
-		deltas, compacts []int64
-		want, err        string
-	}{
-		{want: ""},
-		{deltas: []int64{0, 1, 2}, want: "0.json 1.json 2.json"},
-		{deltas: []int64{2, 0, 1}, want: "0.json 1.json 2.json"},
-		{deltas: []int64{8, 9, 10, 11}, compacts: []int64{9}, want: "9.compact 10.json 11.json"},
-		{deltas: []int64{9}, compacts: []int64{4, 9}, want: "9.compact"},
-		{compacts: []int64{19}, want: "19.compact"},
-		{deltas: []int64{5, 6}, want: "5.json 6.json"}, // older manifests deleted after a compaction
-		{deltas: []int64{0, 2}, err: "no manifest of batch 1"},
-		{deltas: []int64{10, 12}, compacts: []int64{9}, err: "no manifest of batch 11"},
-	} {
-		plan, err := manifestReadPlan(tc.deltas, tc.compacts)
-		if tc.err != "" {
-			if err == nil || !strings.Contains(err.Error(), tc.err) {
-				t.Errorf("plan(%v, %v) error %v, want %q", tc.deltas, tc.compacts, err, tc.err)
-			}
-			continue
-		}
-		if got := strings.Join(plan, " "); err != nil || got != tc.want {
-			t.Errorf("plan(%v, %v) = %q, %v; want %q", tc.deltas, tc.compacts, got, err, tc.want)
-		}
-	}
-}
-
-func TestParseManifestName(t *testing.T) {
-	for _, tc := range []struct {
-		name        string
-		n           int64
-		compact, ok bool
-	}{
-		{"0.json", 0, false, true}, {"17.compact", 17, true, true},
-		{"007.json", 0, false, false}, {"-1.json", 0, false, false}, {"+1.json", 0, false, false},
-		{".1.json.tmp-77", 0, false, false}, {"1.json.tmp", 0, false, false}, {"x.json", 0, false, false},
-	} {
-		n, compact, ok := parseManifestName(tc.name)
-		if n != tc.n || compact != tc.compact || ok != tc.ok {
-			t.Errorf("parseManifestName(%q) = %d, %v, %v", tc.name, n, compact, ok)
-		}
-	}
-}
-
 func TestProjectFile(t *testing.T) {
 	want := arrow.NewSchema([]arrow.Field{
 		{Name: "a", Type: arrow.PrimitiveTypes.Int64},

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/spate-io/spate/internal/parquetlog"
 )
 
 // parquetListing finds the files ReadParquet's paths name:
@@ -161,7 +163,7 @@ func (l *parquetListing) addLogged(root, base string) error {
 		return err
 	}
 	if abs, _ := filepath.Abs(root); scope == nil || scope.root != abs {
-		return fmt.Errorf("engine: ReadParquet: %s vanished while being listed; is the folder being replaced? Try again", filepath.Join(root, spateLogDir))
+		return fmt.Errorf("engine: ReadParquet: %s vanished while being listed; is the folder being replaced? Try again", parquetlog.Dir(root))
 	}
 	if len(scope.log.files) == 0 {
 		l.emptyLogs = append(l.emptyLogs, root)
@@ -282,7 +284,7 @@ func (l *parquetListing) noFiles(paths []string) error {
 	msg := "engine: ReadParquet: no Parquet file to read in " + strings.Join(paths, ", ")
 	var why []string
 	for _, root := range l.emptyLogs {
-		why = append(why, fmt.Sprintf("%s lists no committed file yet (no batch with rows has been committed)", filepath.Join(root, spateLogDir)))
+		why = append(why, fmt.Sprintf("%s lists no committed file yet (no batch with rows has been committed)", parquetlog.Dir(root)))
 	}
 	if n := len(l.uncommitted); n > 0 {
 		why = append(why, fmt.Sprintf("%s (such as %s) not committed in the sink's _spate_log: files of a batch not yet committed, or of a replaced attempt", countFiles(n, ".parquet file"), l.uncommitted[0]))

@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/spate-io/spate/internal/parquetlog"
 )
 
 // CommitBatch makes batch batchID's files part of the output: it writes
@@ -39,7 +41,7 @@ func (s *FileSink) CommitBatch(ctx context.Context, batchID int64, commits []jso
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	root := s.opts.Path
-	if err := os.MkdirAll(logDir(root), 0o755); err != nil {
+	if err := os.MkdirAll(parquetlog.Dir(root), 0o755); err != nil {
 		return unwritable(root, err)
 	}
 	m, err := s.batchManifest(batch, schema)
@@ -76,8 +78,8 @@ func (s *FileSink) CommitBatch(ctx context.Context, batchID int64, commits []jso
 
 // gatherCommits checks the tasks' messages and joins their files into the
 // batch's log entry, in task order.
-func (s *FileSink) gatherCommits(batchID int64, commits []json.RawMessage) (logBatch, *arrow.Schema, error) {
-	b := logBatch{ID: batchID, CommittedAtMs: s.clock().UnixMilli(), Files: []fileEntry{}}
+func (s *FileSink) gatherCommits(batchID int64, commits []json.RawMessage) (parquetlog.Batch, *arrow.Schema, error) {
+	b := parquetlog.Batch{ID: batchID, CommittedAtMs: s.clock().UnixMilli(), Files: []parquetlog.FileEntry{}}
 	var schema *arrow.Schema
 	seenTask := make(map[int]bool)
 	seenPath := make(map[string]bool)
@@ -109,13 +111,13 @@ func (s *FileSink) gatherCommits(batchID int64, commits []json.RawMessage) (logB
 // batchManifest builds the batch's manifest after checking it against the
 // log: the schema and partitioning must match what is committed, and the
 // batch must follow the latest one (or replay it).
-func (s *FileSink) batchManifest(b logBatch, schema *arrow.Schema) (*manifest, error) {
+func (s *FileSink) batchManifest(b parquetlog.Batch, schema *arrow.Schema) (*parquetlog.Manifest, error) {
 	root := s.opts.Path
 	prev, prevSchema, err := latestManifest(root)
 	if err != nil {
 		return nil, err
 	}
-	m := &manifest{Version: formatVersion, PartitionBy: s.opts.PartitionBy, Batches: []logBatch{b}}
+	m := &parquetlog.Manifest{Version: parquetlog.Version, PartitionBy: s.opts.PartitionBy, Batches: []parquetlog.Batch{b}}
 	if prev != nil && !slices.Equal(prev.PartitionBy, s.opts.PartitionBy) {
 		return nil, mismatch(fmt.Errorf("parquet: %s is partitioned by [%s], the query by [%s]; write to a new path to change the partitioning", root, strings.Join(prev.PartitionBy, ", "), strings.Join(s.opts.PartitionBy, ", ")))
 	}
@@ -126,8 +128,8 @@ func (s *FileSink) batchManifest(b logBatch, schema *arrow.Schema) (*manifest, e
 		}
 		m.Schema = prev.Schema
 	case schema != nil:
-		if m.Schema, err = encodeSchema(schema); err != nil {
-			return nil, err
+		if m.Schema, err = parquetlog.EncodeSchema(schema); err != nil {
+			return nil, fmt.Errorf("parquet: %w", err)
 		}
 	case prev != nil:
 		m.Schema = prev.Schema
@@ -147,7 +149,7 @@ func mismatch(err error) error          { return mismatchError{err} }
 
 // writeManifest writes N.json unless the same entry is there already. It
 // reports whether it wrote, and the files of the entry it replaced.
-func (s *FileSink) writeManifest(m *manifest) (wrote bool, replaced []fileEntry, err error) {
+func (s *FileSink) writeManifest(m *parquetlog.Manifest) (wrote bool, replaced []parquetlog.FileEntry, err error) {
 	root, b := s.opts.Path, m.Batches[0]
 	ls, err := listLog(root)
 	if err != nil {
@@ -156,7 +158,7 @@ func (s *FileSink) writeManifest(m *manifest) (wrote bool, replaced []fileEntry,
 	removeLogTemps(root, ls)
 	replay, err := checkOrder(ls, b.ID)
 	if err != nil {
-		return false, nil, fmt.Errorf("%w in %s", err, logDir(root))
+		return false, nil, fmt.Errorf("%w in %s", err, parquetlog.Dir(root))
 	}
 	if replay {
 		old, _, err := readManifest(root, b.ID, false)
@@ -166,8 +168,8 @@ func (s *FileSink) writeManifest(m *manifest) (wrote bool, replaced []fileEntry,
 		if sameFiles(old.Batches[0].Files, b.Files) {
 			return false, nil, nil
 		}
-		if b.ID != ls.latest() {
-			return false, nil, fmt.Errorf("parquet: batch %d is committed under %s with other files and later batches exist (up to %d); is another query writing to this path?", b.ID, root, ls.latest())
+		if b.ID != ls.Latest() {
+			return false, nil, fmt.Errorf("parquet: batch %d is committed under %s with other files and later batches exist (up to %d); is another query writing to this path?", b.ID, root, ls.Latest())
 		}
 		replaced = old.Batches[0].Files
 	}
@@ -175,15 +177,15 @@ func (s *FileSink) writeManifest(m *manifest) (wrote bool, replaced []fileEntry,
 	if err != nil {
 		return false, nil, fmt.Errorf("parquet: encode manifest of batch %d: %w", b.ID, err)
 	}
-	if err := writeAtomic(manifestPath(root, b.ID, false), data); err != nil {
+	if err := writeAtomic(parquetlog.Path(root, b.ID, false), data); err != nil {
 		return false, nil, unwritable(root, err)
 	}
 	return true, replaced, nil
 }
 
 // notIn is the entries whose path is not kept.
-func notIn(files []fileEntry, keep map[string]bool) []fileEntry {
-	var out []fileEntry
+func notIn(files []parquetlog.FileEntry, keep map[string]bool) []parquetlog.FileEntry {
+	var out []parquetlog.FileEntry
 	for _, f := range files {
 		if !keep[f.Path] {
 			out = append(out, f)
@@ -194,22 +196,22 @@ func notIn(files []fileEntry, keep map[string]bool) []fileEntry {
 
 // checkOrder says whether batch n replays a committed batch, and refuses a
 // batch that would leave a gap or that is too old to compare.
-func checkOrder(ls logListing, n int64) (replay bool, err error) {
-	latest := ls.latest()
+func checkOrder(ls parquetlog.Listing, n int64) (replay bool, err error) {
+	latest := ls.Latest()
 	switch {
 	case latest < 0 || n == latest+1:
 		return false, nil
 	case n > latest+1:
 		return false, fmt.Errorf("parquet: batch %d would follow batch %d; batches %d to %d were never committed (is the checkpoint from another query?)", n, latest, latest+1, n-1)
 	}
-	if _, found := slices.BinarySearch(ls.deltas, n); !found {
+	if !ls.HasDelta(n) {
 		return false, fmt.Errorf("parquet: batch %d is older than the log's latest batch %d and its manifest is gone; it cannot be committed again", n, latest)
 	}
 	return true, nil
 }
 
-func sameFiles(a, b []fileEntry) bool {
-	return slices.EqualFunc(a, b, func(x, y fileEntry) bool {
+func sameFiles(a, b []parquetlog.FileEntry) bool {
+	return slices.EqualFunc(a, b, func(x, y parquetlog.FileEntry) bool {
 		return x.Path == y.Path && x.Rows == y.Rows && x.Bytes == y.Bytes &&
 			slices.EqualFunc(x.Partition, y.Partition, func(p, q PartitionValue) bool {
 				return p.Column == q.Column && (p.Value == nil) == (q.Value == nil) && (p.Value == nil || *p.Value == *q.Value)
@@ -239,12 +241,12 @@ func removeStale(root string, batch int64, keep map[string]bool) error {
 			return fmt.Errorf("parquet: read %s: %w", filepath.Join(dir, e.Name()), err)
 		}
 		var rec taskCommit
-		if decodeStrict(data, &rec) != nil || rec.BatchID != batch {
+		if parquetlog.DecodeStrict(data, &rec) != nil || rec.BatchID != batch {
 			continue
 		}
-		var ours []fileEntry
+		var ours []parquetlog.FileEntry
 		for _, f := range rec.Files {
-			if f.validate(batch, rec.TaskID, rec.PartitionBy) == nil {
+			if validateEntry(f, batch, rec.TaskID, rec.PartitionBy) == nil {
 				ours = append(ours, f)
 			}
 		}
@@ -256,7 +258,7 @@ func removeStale(root string, batch int64, keep map[string]bool) error {
 }
 
 // removeFiles deletes files by their entries; missing files are fine.
-func removeFiles(root string, files []fileEntry) error {
+func removeFiles(root string, files []parquetlog.FileEntry) error {
 	for _, f := range files {
 		p := filepath.Join(root, filepath.FromSlash(f.Path))
 		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -292,8 +294,8 @@ func sweepStaging(root string, batch int64) error {
 
 // removeLogTemps deletes temp files a crash left in _spate_log; the log has
 // one writer, so none is in use.
-func removeLogTemps(root string, ls logListing) {
-	for _, name := range ls.temps {
-		os.Remove(filepath.Join(logDir(root), name))
+func removeLogTemps(root string, ls parquetlog.Listing) {
+	for _, name := range ls.Temps {
+		os.Remove(filepath.Join(parquetlog.Dir(root), name))
 	}
 }

@@ -6,8 +6,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"strconv"
 	"time"
+
+	"github.com/spate-io/spate/internal/parquetlog"
 )
 
 // compact writes N.compact, every live batch up to N (Spark's
@@ -29,12 +30,12 @@ func (s *FileSink) compact(n int64, rewrote bool) error {
 		if err != nil {
 			return fmt.Errorf("parquet: encode compaction of batch %d: %w", n, err)
 		}
-		if err := writeAtomic(manifestPath(root, n, true), data); err != nil {
+		if err := writeAtomic(parquetlog.Path(root, n, true), data); err != nil {
 			return unwritable(root, err)
 		}
 	}
 	for _, f := range obsoleteLogFiles(ls, n) {
-		p := manifestPath(root, f.n, f.compact)
+		p := parquetlog.Path(root, f.n, f.compact)
 		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("parquet: remove old log file %s: %w", p, err)
 		}
@@ -44,10 +45,10 @@ func (s *FileSink) compact(n int64, rewrote bool) error {
 
 // compactManifest gathers the batches up to n from the previous compaction
 // and the batch manifests after it, and applies the retention.
-func (s *FileSink) compactManifest(ls logListing, n int64) (*manifest, error) {
+func (s *FileSink) compactManifest(ls parquetlog.Listing, n int64) (*parquetlog.Manifest, error) {
 	root := s.opts.Path
 	prev := previousCompact(ls, n)
-	var batches []logBatch
+	var batches []parquetlog.Batch
 	if prev >= 0 {
 		m, _, err := readManifest(root, prev, true)
 		if err != nil {
@@ -55,10 +56,10 @@ func (s *FileSink) compactManifest(ls logListing, n int64) (*manifest, error) {
 		}
 		batches = m.Batches
 	}
-	var last *manifest
+	var last *parquetlog.Manifest
 	for id := prev + 1; id <= n; id++ {
 		m, _, err := readManifest(root, id, false)
-		if errors.Is(err, errVanished) && prev < 0 {
+		if errors.Is(err, parquetlog.ErrVanished) && prev < 0 {
 			continue // a log that starts after batch 0 has no earlier manifests
 		}
 		if err != nil {
@@ -67,14 +68,14 @@ func (s *FileSink) compactManifest(ls logListing, n int64) (*manifest, error) {
 		batches, last = append(batches, m.Batches...), m
 	}
 	if last == nil {
-		return nil, fmt.Errorf("parquet: cannot compact %s: the manifest of batch %d is missing", logDir(root), n)
+		return nil, fmt.Errorf("parquet: cannot compact %s: the manifest of batch %d is missing", parquetlog.Dir(root), n)
 	}
 	kept := retain(batches, n, s.opts.Retention, s.clock().UnixMilli())
-	return &manifest{Version: formatVersion, Compact: true, PartitionBy: last.PartitionBy, Schema: last.Schema, Batches: kept}, nil
+	return &parquetlog.Manifest{Version: parquetlog.Version, Compact: true, PartitionBy: last.PartitionBy, Schema: last.Schema, Batches: kept}, nil
 }
 
-func hasCompact(ls logListing, n int64) bool {
-	for _, c := range ls.compacts {
+func hasCompact(ls parquetlog.Listing, n int64) bool {
+	for _, c := range ls.Compacts {
 		if c == n {
 			return true
 		}
@@ -83,9 +84,9 @@ func hasCompact(ls logListing, n int64) bool {
 }
 
 // previousCompact is the latest compaction before batch n, -1 when none.
-func previousCompact(ls logListing, n int64) int64 {
+func previousCompact(ls parquetlog.Listing, n int64) int64 {
 	prev := int64(-1)
-	for _, c := range ls.compacts {
+	for _, c := range ls.Compacts {
 		if c < n {
 			prev = c
 		}
@@ -95,8 +96,8 @@ func previousCompact(ls logListing, n int64) int64 {
 
 // retain keeps the batches the retention allows, always batch n itself,
 // and drops batches without files (the compaction only lists files).
-func retain(batches []logBatch, n int64, r Retention, nowMs int64) []logBatch {
-	var kept []logBatch
+func retain(batches []parquetlog.Batch, n int64, r Retention, nowMs int64) []parquetlog.Batch {
+	var kept []parquetlog.Batch
 	for _, b := range batches {
 		live := len(b.Files) > 0 &&
 			(r.Batches == 0 || b.ID > n-r.Batches) &&
@@ -114,25 +115,20 @@ type logFile struct {
 	compact bool
 }
 
-func (f logFile) String() string {
-	if f.compact {
-		return strconv.FormatInt(f.n, 10) + ".compact"
-	}
-	return strconv.FormatInt(f.n, 10) + ".json"
-}
+func (f logFile) String() string { return parquetlog.FileName(f.n, f.compact) }
 
 // obsoleteLogFiles are the manifests older than the compaction before n;
 // the log keeps that compaction and everything after it, at most about two
 // compaction intervals of files.
-func obsoleteLogFiles(ls logListing, n int64) []logFile {
+func obsoleteLogFiles(ls parquetlog.Listing, n int64) []logFile {
 	prev := previousCompact(ls, n)
 	var out []logFile
-	for _, d := range ls.deltas {
+	for _, d := range ls.Deltas {
 		if d < prev {
 			out = append(out, logFile{n: d})
 		}
 	}
-	for _, c := range ls.compacts {
+	for _, c := range ls.Compacts {
 		if c < prev {
 			out = append(out, logFile{n: c, compact: true})
 		}

@@ -50,5 +50,6 @@
 // the files listed (the files stay on disk), as Spark's file sink retention.
 //
 // CommittedFiles and ReadLog read the log: the latest compaction and the
-// batch manifests after it.
+// batch manifests after it. The log's format and reader are
+// internal/parquetlog's, which the engine's ReadParquet reads it with too.
 package parquet

@@ -12,6 +12,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/spate-io/spate/internal/parquetlog"
 )
 
 // canWrite probes whether this process can create a file in dir; as root,
@@ -57,12 +59,12 @@ func TestUnwritableLogCommitsNothing(t *testing.T) {
 	mem := testAllocator(t)
 	s := Sink(dir).Allocator(mem)
 	msg := writeTask(t, s, 0, 0, mem, 0, 10, 10)
-	mustWrite(t, logDir(dir), "a file where the log folder goes")
+	mustWrite(t, parquetlog.Dir(dir), "a file where the log folder goes")
 	err := s.CommitBatch(context.Background(), 0, []json.RawMessage{msg})
 	if err == nil || !strings.Contains(err.Error(), "parquet: cannot write to output folder "+dir) {
 		t.Fatalf("got %v", err)
 	}
-	mustRemove(t, logDir(dir))
+	mustRemove(t, parquetlog.Dir(dir))
 	if _, err := CommittedFiles(dir); !errors.Is(err, ErrNoLog) {
 		t.Fatalf("a failed commit left a log: %v", err)
 	}

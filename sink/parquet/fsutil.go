@@ -10,16 +10,14 @@ import (
 	"strconv"
 )
 
-// Folder names under the sink's root. Both start with "_", which Spark,
-// Hive and DuckDB's hive partitioning skip; nothing in them ends in
-// .parquet, so a plain glob reader of **/*.parquet never sees them either.
+// Folder names under the sink's root, besides the log's
+// (parquetlog.DirName). Both start with "_", which Spark, Hive and
+// DuckDB's hive partitioning skip; nothing in them ends in .parquet, so a
+// plain glob reader of **/*.parquet never sees them either.
 const (
-	logDirName     = "_spate_log"
 	stagingDirName = "_spate_tmp"
 	intentSuffix   = ".intent.json"
 )
-
-func logDir(root string) string { return filepath.Join(root, logDirName) }
 
 // stagingDir holds the temp files and intent records of one batch.
 func stagingDir(root string, batch int64) string {

@@ -2,6 +2,8 @@ package parquet
 
 import (
 	"strings"
+
+	"github.com/spate-io/spate/internal/parquetlog"
 )
 
 // DefaultPartitionName is the folder value of a null or empty partition
@@ -60,7 +62,4 @@ func partitionDir(values []PartitionValue) string {
 
 // PartitionValue is the value of one partition column of a file; Value is
 // nil for null (and for the empty string, which Spark also treats as null).
-type PartitionValue struct {
-	Column string  `json:"column"`
-	Value  *string `json:"value"`
-}
+type PartitionValue = parquetlog.PartitionValue

@@ -8,33 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-func TestParseLogName(t *testing.T) {
-	for _, tc := range []struct {
-		name    string
-		n       int64
-		compact bool
-		ok      bool
-	}{
-		{"0.json", 0, false, true},
-		{"29.compact", 29, true, true},
-		{"123456789.json", 123456789, false, true},
-		{"007.json", 0, false, false},
-		{"-1.json", 0, false, false},
-		{"+1.json", 0, false, false},
-		{"1.json.tmp", 0, false, false},
-		{".1.json.tmp-5", 0, false, false},
-		{"x.json", 0, false, false},
-		{"1", 0, false, false},
-		{"99999999999999999999.json", 0, false, false},
-	} {
-		n, compact, ok := parseLogName(tc.name)
-		if n != tc.n || compact != tc.compact || ok != tc.ok {
-			t.Errorf("parseLogName(%q) = %d %v %v, want %d %v %v", tc.name, n, compact, ok, tc.n, tc.compact, tc.ok)
-		}
-	}
-}
+	"github.com/spate-io/spate/internal/parquetlog"
+)
 
 func seq(from, to int64) []int64 {
 	var out []int64
@@ -44,45 +20,16 @@ func seq(from, to int64) []int64 {
 	return out
 }
 
-func TestReadPlan(t *testing.T) {
-	for _, tc := range []struct {
-		name    string
-		ls      logListing
-		compact int64
-		deltas  []int64
-		err     string
-	}{
-		{"empty", logListing{}, -1, nil, ""},
-		{"deltas only", logListing{deltas: seq(0, 4)}, -1, seq(0, 4), ""},
-		{"log starting late", logListing{deltas: seq(7, 9)}, -1, seq(7, 9), ""},
-		{"compact and deltas", logListing{deltas: seq(19, 34), compacts: []int64{19, 29}}, 29, seq(30, 34), ""},
-		{"compact is latest", logListing{deltas: seq(19, 29), compacts: []int64{19, 29}}, 29, nil, ""},
-		{"gap", logListing{deltas: []int64{0, 1, 3}}, 0, nil, "no manifest of batch 2"},
-		{"gap after compact", logListing{deltas: []int64{9, 11}, compacts: []int64{9}}, 0, nil, "no manifest of batch 10"},
-	} {
-		compact, deltas, err := tc.ls.readPlan()
-		if tc.err != "" {
-			if err == nil || !strings.Contains(err.Error(), tc.err) {
-				t.Errorf("%s: err %v, want %q", tc.name, err, tc.err)
-			}
-			continue
-		}
-		if err != nil || compact != tc.compact || fmt.Sprint(deltas) != fmt.Sprint(tc.deltas) {
-			t.Errorf("%s: %d %v %v, want %d %v", tc.name, compact, deltas, err, tc.compact, tc.deltas)
-		}
-	}
-}
-
 func TestObsoleteLogFiles(t *testing.T) {
 	for _, tc := range []struct {
-		ls   logListing
+		ls   parquetlog.Listing
 		n    int64
 		want string
 	}{
-		{logListing{deltas: seq(0, 9)}, 9, "[]"},
-		{logListing{deltas: seq(0, 19), compacts: []int64{9}}, 19, "[0.json 1.json 2.json 3.json 4.json 5.json 6.json 7.json 8.json]"},
-		{logListing{deltas: seq(9, 29), compacts: []int64{9, 19}}, 29, "[9.json 10.json 11.json 12.json 13.json 14.json 15.json 16.json 17.json 18.json 9.compact]"},
-		{logListing{deltas: seq(19, 29), compacts: []int64{19, 29}}, 29, "[]"}, // a compaction run again
+		{parquetlog.Listing{Deltas: seq(0, 9)}, 9, "[]"},
+		{parquetlog.Listing{Deltas: seq(0, 19), Compacts: []int64{9}}, 19, "[0.json 1.json 2.json 3.json 4.json 5.json 6.json 7.json 8.json]"},
+		{parquetlog.Listing{Deltas: seq(9, 29), Compacts: []int64{9, 19}}, 29, "[9.json 10.json 11.json 12.json 13.json 14.json 15.json 16.json 17.json 18.json 9.compact]"},
+		{parquetlog.Listing{Deltas: seq(19, 29), Compacts: []int64{19, 29}}, 29, "[]"}, // a compaction run again
 	} {
 		if got := fmt.Sprint(obsoleteLogFiles(tc.ls, tc.n)); got != tc.want {
 			t.Errorf("obsoleteLogFiles(%v, %d) = %s, want %s", tc.ls, tc.n, got, tc.want)
@@ -91,16 +38,16 @@ func TestObsoleteLogFiles(t *testing.T) {
 }
 
 func TestRetain(t *testing.T) {
-	f := []fileEntry{{Path: "x"}}
-	var batches []logBatch
+	f := []parquetlog.FileEntry{{Path: "x"}}
+	var batches []parquetlog.Batch
 	for id := int64(0); id < 10; id++ {
 		files := f
 		if id == 3 {
 			files = nil
 		}
-		batches = append(batches, logBatch{ID: id, CommittedAtMs: id * 60000, Files: files})
+		batches = append(batches, parquetlog.Batch{ID: id, CommittedAtMs: id * 60000, Files: files})
 	}
-	ids := func(bs []logBatch) string {
+	ids := func(bs []parquetlog.Batch) string {
 		var s []string
 		for _, b := range bs {
 			s = append(s, fmt.Sprint(b.ID))
@@ -121,14 +68,14 @@ func TestRetain(t *testing.T) {
 			t.Errorf("retain(%+v) = %s, want %s", tc.r, got, tc.want)
 		}
 	}
-	empty := []logBatch{{ID: 9}}
+	empty := []parquetlog.Batch{{ID: 9}}
 	if got := ids(retain(empty, 9, Retention{}, 0)); got != "9" {
 		t.Errorf("the compacted batch itself is always kept, even empty: %s", got)
 	}
 }
 
 func TestCheckOrder(t *testing.T) {
-	ls := logListing{deltas: seq(19, 25), compacts: []int64{19}}
+	ls := parquetlog.Listing{Deltas: seq(19, 25), Compacts: []int64{19}}
 	for _, tc := range []struct {
 		n      int64
 		replay bool
@@ -149,7 +96,7 @@ func TestCheckOrder(t *testing.T) {
 			t.Errorf("checkOrder(%d) = %v, %v", tc.n, replay, err)
 		}
 	}
-	if replay, err := checkOrder(logListing{}, 7); replay || err != nil {
+	if replay, err := checkOrder(parquetlog.Listing{}, 7); replay || err != nil {
 		t.Errorf("a new log may start at any batch: %v %v", replay, err)
 	}
 }
@@ -157,7 +104,7 @@ func TestCheckOrder(t *testing.T) {
 // logNames lists _spate_log.
 func logNames(t testing.TB, root string) string {
 	t.Helper()
-	ents, err := os.ReadDir(logDir(root))
+	ents, err := os.ReadDir(parquetlog.Dir(root))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +135,7 @@ func TestManifestCompactionAndRetentionOver35Batches(t *testing.T) {
 			for b := int64(0); b < batches; b++ {
 				minute = b
 				commitBatch(t, s, b, mem, [][2]int{{int(b) * 3, 3}}, 3)
-				ents, _ := os.ReadDir(logDir(dir))
+				ents, _ := os.ReadDir(parquetlog.Dir(dir))
 				if len(ents) > 2*10+2 {
 					t.Fatalf("after batch %d _spate_log holds %d files: %s", b, len(ents), logNames(t, dir))
 				}
@@ -229,12 +176,12 @@ func TestReadLogErrors(t *testing.T) {
 	for b := int64(0); b < 3; b++ {
 		commitBatch(t, s, b, mem, [][2]int{{int(b), 1}}, 1)
 	}
-	mustWrite(t, manifestPath(dir, 1, false), `{"version":1,"batches":[{"batchId":1,"committedAtMs":0,"files":[{"path":"../../etc/passwd","rows":1,"bytes":1}]}]}`)
+	mustWrite(t, parquetlog.Path(dir, 1, false), `{"version":1,"batches":[{"batchId":1,"committedAtMs":0,"files":[{"path":"../../etc/passwd","rows":1,"bytes":1}]}]}`)
 	_, err := CommittedFiles(dir)
 	if err == nil || !strings.Contains(err.Error(), `bad file entry "../../etc/passwd"`) || !strings.Contains(err.Error(), "1.json") {
 		t.Errorf("corrupt manifest: %v", err)
 	}
-	mustRemove(t, manifestPath(dir, 1, false))
+	mustRemove(t, parquetlog.Path(dir, 1, false))
 	_, err = CommittedFiles(dir)
 	if err == nil || !strings.Contains(err.Error(), "no manifest of batch 1") {
 		t.Errorf("missing manifest: %v", err)

@@ -4,10 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/parquet/compress"
+
+	"github.com/spate-io/spate/internal/parquetlog"
 )
 
 // Defaults of the sink's options.
@@ -175,15 +176,8 @@ func (o *Options) validate() error {
 
 // checkNames rejects empty and repeated column names.
 func checkNames(what string, names []string) error {
-	seen := make(map[string]bool, len(names))
-	for _, n := range names {
-		if strings.TrimSpace(n) == "" {
-			return fmt.Errorf("parquet: %s has an empty column name", what)
-		}
-		if seen[n] {
-			return fmt.Errorf("parquet: %s names column %q twice", what, n)
-		}
-		seen[n] = true
+	if err := parquetlog.CheckNames(what, names); err != nil {
+		return fmt.Errorf("parquet: %w", err)
 	}
 	return nil
 }

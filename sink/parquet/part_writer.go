@@ -9,6 +9,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/spate-io/spate/internal/parquetlog"
 )
 
 // partWriter writes the files of one task in one partition folder: it cuts
@@ -39,7 +41,7 @@ type openFile struct {
 // writtenFile is a closed file waiting at its temp name.
 type writtenFile struct {
 	temp  string
-	entry fileEntry
+	entry parquetlog.FileEntry
 }
 
 // fileName is the name of file n (0-based, per partition folder) of a task:
@@ -157,7 +159,7 @@ func (pw *partWriter) closeFile() error {
 		return fmt.Errorf("parquet: finish file %s: %w", name, err)
 	}
 	rel := path.Join(pw.dir, fileName(pw.cfg.task.BatchID, pw.cfg.task.TaskID, len(pw.done)))
-	pw.done = append(pw.done, writtenFile{temp: name, entry: fileEntry{
+	pw.done = append(pw.done, writtenFile{temp: name, entry: parquetlog.FileEntry{
 		Path: rel, Rows: c.rows, Bytes: size, Partition: pw.values,
 	}})
 	return nil

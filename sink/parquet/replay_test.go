@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/spate-io/spate/internal/parquetlog"
 )
 
 // fixedClock makes commit times, and so manifests, reproducible.
@@ -43,11 +45,11 @@ func TestReplayedBatchLeavesTheSameFiles(t *testing.T) {
 			stale := "partition=1/part-00001-00007-000.parquet"
 			mustWrite(t, filepath.Join(dir, stale), "PAR1 stale")
 			intent, _ := json.Marshal(taskCommit{Version: 1, BatchID: 1, TaskID: 7, PartitionBy: []string{"partition"},
-				Files: []fileEntry{{Path: stale, Rows: 1, Bytes: 10, Partition: []PartitionValue{{Column: "partition", Value: str("1")}}}}})
+				Files: []parquetlog.FileEntry{{Path: stale, Rows: 1, Bytes: 10, Partition: []PartitionValue{{Column: "partition", Value: str("1")}}}}})
 			mustWrite(t, filepath.Join(staging, "task-00007-a1-5"+intentSuffix), string(intent))
-			mustWrite(t, filepath.Join(logDir(dir), ".1.json.tmp-77"), "{")
+			mustWrite(t, filepath.Join(parquetlog.Dir(dir), ".1.json.tmp-77"), "{")
 			if crash == "before the manifest" {
-				mustRemove(t, manifestPath(dir, 1, false))
+				mustRemove(t, parquetlog.Path(dir, 1, false))
 			}
 
 			// A restarted driver replays batch 1 with the same rows, cut

@@ -9,6 +9,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/spate-io/spate/engine"
+	"github.com/spate-io/spate/internal/parquetlog"
 )
 
 // Kind is the sink's name in plans and in engine.RegisterSink.
@@ -49,7 +50,7 @@ func FromOptions(o Options) (*FileSink, error) {
 
 func decodeSink(raw json.RawMessage) (engine.Sink, error) {
 	var o Options
-	if err := decodeStrict(raw, &o); err != nil {
+	if err := parquetlog.DecodeStrict(raw, &o); err != nil {
 		return nil, fmt.Errorf("parquet: bad sink options: %w", err)
 	}
 	return FromOptions(o)

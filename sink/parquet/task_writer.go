@@ -15,6 +15,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/spate-io/spate/engine"
+	"github.com/spate-io/spate/internal/parquetlog"
 )
 
 // taskConfig is what every file of one task shares.
@@ -23,7 +24,7 @@ type taskConfig struct {
 	staging    string // <root>/_spate_tmp/<batch>
 	task       engine.TaskInfo
 	layout     *layout
-	schemaJSON *schemaJSON // the task's input schema, for the commit message
+	schemaJSON *parquetlog.Schema // the task's input schema, for the commit message
 	partBy     []string
 	props      *parquet.WriterProperties
 	arrowProps pqarrow.ArrowWriterProperties
@@ -61,9 +62,9 @@ func (s *FileSink) NewTaskWriter(ctx context.Context, task engine.TaskInfo, sche
 	if err := checkCommittedSchema(s.opts.Path, schema, s.opts.PartitionBy); err != nil {
 		return nil, err
 	}
-	sj, err := encodeSchema(schema)
+	sj, err := parquetlog.EncodeSchema(schema)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("parquet: %w", err)
 	}
 	cfg := &taskConfig{
 		root: s.opts.Path, staging: staging, task: task, layout: lay, schemaJSON: sj,
@@ -178,7 +179,7 @@ func (w *taskWriter) Commit(ctx context.Context) (json.RawMessage, error) {
 		return nil, err
 	}
 	msg := taskCommit{
-		Version: formatVersion, BatchID: w.cfg.task.BatchID, TaskID: w.cfg.task.TaskID,
+		Version: parquetlog.Version, BatchID: w.cfg.task.BatchID, TaskID: w.cfg.task.TaskID,
 		Schema: w.cfg.schemaJSON, PartitionBy: w.cfg.partBy, Files: entries(files),
 	}
 	raw, err := json.Marshal(msg)
@@ -246,8 +247,8 @@ func (w *taskWriter) Abort(ctx context.Context) error {
 	return nil
 }
 
-func entries(files []writtenFile) []fileEntry {
-	out := make([]fileEntry, len(files))
+func entries(files []writtenFile) []parquetlog.FileEntry {
+	out := make([]parquetlog.FileEntry, len(files))
 	for i, f := range files {
 		out[i] = f.entry
 	}

@@ -1,4 +1,4 @@
-package parquet
+package parquetlog
 
 import (
 	"errors"
@@ -7,43 +7,45 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 )
 
-// schemaJSON is an Arrow schema as _spate_log and the task commit messages
+// Schema is an Arrow schema as _spate_log and the task commit messages
 // store it: readable, and decoded by code that bounds what it builds. (The
 // Arrow IPC schema decoder trusts the lengths in its input; fuzzing showed a
 // damaged byte makes it allocate without bound.)
-type schemaJSON struct {
-	Fields   []fieldJSON `json:"fields"`
-	Metadata []keyValue  `json:"metadata,omitempty"`
+type Schema struct {
+	Fields   []Field    `json:"fields"`
+	Metadata []KeyValue `json:"metadata,omitempty"`
 }
 
-type fieldJSON struct {
+// Field is one column or child field.
+type Field struct {
 	Name     string     `json:"name"`
-	Type     typeJSON   `json:"type"`
+	Type     Type       `json:"type"`
 	Nullable bool       `json:"nullable,omitempty"`
-	Metadata []keyValue `json:"metadata,omitempty"`
+	Metadata []KeyValue `json:"metadata,omitempty"`
 }
 
-// typeJSON is a data type: a name plus the parameters the name takes.
-type typeJSON struct {
-	Name       string      `json:"name"`
-	Unit       string      `json:"unit,omitempty"`       // timestamp, time32, time64, duration
-	TimeZone   string      `json:"timeZone,omitempty"`   // timestamp
-	Width      int32       `json:"width,omitempty"`      // fixed_size_binary bytes, fixed_size_list length
-	Precision  int32       `json:"precision,omitempty"`  // decimal128, decimal256
-	Scale      int32       `json:"scale,omitempty"`      // decimal128, decimal256
-	KeysSorted bool        `json:"keysSorted,omitempty"` // map
-	Ordered    bool        `json:"ordered,omitempty"`    // dictionary
-	Index      string      `json:"index,omitempty"`      // dictionary: the index type's name
-	Children   []fieldJSON `json:"children,omitempty"`   // list (1), struct, map (key, value), dictionary value (1)
+// Type is a data type: a name plus the parameters the name takes.
+type Type struct {
+	Name       string  `json:"name"`
+	Unit       string  `json:"unit,omitempty"`       // timestamp, time32, time64, duration
+	TimeZone   string  `json:"timeZone,omitempty"`   // timestamp
+	Width      int32   `json:"width,omitempty"`      // fixed_size_binary bytes, fixed_size_list length
+	Precision  int32   `json:"precision,omitempty"`  // decimal128, decimal256
+	Scale      int32   `json:"scale,omitempty"`      // decimal128, decimal256
+	KeysSorted bool    `json:"keysSorted,omitempty"` // map
+	Ordered    bool    `json:"ordered,omitempty"`    // dictionary
+	Index      string  `json:"index,omitempty"`      // dictionary: the index type's name
+	Children   []Field `json:"children,omitempty"`   // list (1), struct, map (key, value), dictionary value (1)
 }
 
-type keyValue struct {
+// KeyValue is one metadata entry, kept in order.
+type KeyValue struct {
 	Key   string `json:"key"`
 	Value string `json:"value"`
 }
 
-// maxTypeDepth bounds nesting when decoding.
-const maxTypeDepth = 64
+// MaxTypeDepth bounds nesting when decoding.
+const MaxTypeDepth = 64
 
 // simpleTypes are the types a name alone describes.
 var simpleTypes = map[string]arrow.DataType{
@@ -72,65 +74,65 @@ var simpleNames = func() map[arrow.Type]string {
 	return m
 }()
 
-// encodeSchema describes a schema; types the sink cannot store are an
+// EncodeSchema describes a schema; types the sink cannot store are an
 // error that names the column.
-func encodeSchema(s *arrow.Schema) (*schemaJSON, error) {
-	out := &schemaJSON{Metadata: encodeMetadata(s.Metadata())}
+func EncodeSchema(s *arrow.Schema) (*Schema, error) {
+	out := &Schema{Metadata: encodeMetadata(s.Metadata())}
 	for _, f := range s.Fields() {
 		jf, err := encodeField(f)
 		if err != nil {
-			return nil, fmt.Errorf("parquet: column %s: %w", f.Name, err)
+			return nil, fmt.Errorf("column %s: %w", f.Name, err)
 		}
 		out.Fields = append(out.Fields, jf)
 	}
 	return out, nil
 }
 
-func encodeField(f arrow.Field) (fieldJSON, error) {
+func encodeField(f arrow.Field) (Field, error) {
 	t, err := encodeType(f.Type)
-	return fieldJSON{Name: f.Name, Type: t, Nullable: f.Nullable, Metadata: encodeMetadata(f.Metadata)}, err
+	return Field{Name: f.Name, Type: t, Nullable: f.Nullable, Metadata: encodeMetadata(f.Metadata)}, err
 }
 
-func encodeType(dt arrow.DataType) (typeJSON, error) {
+func encodeType(dt arrow.DataType) (Type, error) {
 	if name, ok := simpleNames[dt.ID()]; ok {
-		return typeJSON{Name: name}, nil
+		return Type{Name: name}, nil
 	}
 	switch t := dt.(type) {
 	case *arrow.TimestampType:
-		return typeJSON{Name: "timestamp", Unit: t.Unit.String(), TimeZone: t.TimeZone}, nil
+		return Type{Name: "timestamp", Unit: t.Unit.String(), TimeZone: t.TimeZone}, nil
 	case *arrow.Time32Type:
-		return typeJSON{Name: "time32", Unit: t.Unit.String()}, nil
+		return Type{Name: "time32", Unit: t.Unit.String()}, nil
 	case *arrow.Time64Type:
-		return typeJSON{Name: "time64", Unit: t.Unit.String()}, nil
+		return Type{Name: "time64", Unit: t.Unit.String()}, nil
 	case *arrow.DurationType:
-		return typeJSON{Name: "duration", Unit: t.Unit.String()}, nil
+		return Type{Name: "duration", Unit: t.Unit.String()}, nil
 	case *arrow.FixedSizeBinaryType:
-		return typeJSON{Name: "fixed_size_binary", Width: int32(t.ByteWidth)}, nil
+		return Type{Name: "fixed_size_binary", Width: int32(t.ByteWidth)}, nil
 	case *arrow.Decimal128Type:
-		return typeJSON{Name: "decimal128", Precision: t.Precision, Scale: t.Scale}, nil
+		return Type{Name: "decimal128", Precision: t.Precision, Scale: t.Scale}, nil
 	case *arrow.Decimal256Type:
-		return typeJSON{Name: "decimal256", Precision: t.Precision, Scale: t.Scale}, nil
+		return Type{Name: "decimal256", Precision: t.Precision, Scale: t.Scale}, nil
 	case *arrow.ListType:
-		return withChildren(typeJSON{Name: "list"}, t.ElemField())
+		return withChildren(Type{Name: "list"}, t.ElemField())
 	case *arrow.LargeListType:
-		return withChildren(typeJSON{Name: "large_list"}, t.ElemField())
+		return withChildren(Type{Name: "large_list"}, t.ElemField())
 	case *arrow.FixedSizeListType:
-		return withChildren(typeJSON{Name: "fixed_size_list", Width: t.Len()}, t.ElemField())
+		return withChildren(Type{Name: "fixed_size_list", Width: t.Len()}, t.ElemField())
 	case *arrow.StructType:
-		return withChildren(typeJSON{Name: "struct"}, t.Fields()...)
+		return withChildren(Type{Name: "struct"}, t.Fields()...)
 	case *arrow.MapType:
-		return withChildren(typeJSON{Name: "map", KeysSorted: t.KeysSorted}, t.KeyField(), t.ItemField())
+		return withChildren(Type{Name: "map", KeysSorted: t.KeysSorted}, t.KeyField(), t.ItemField())
 	case *arrow.DictionaryType:
 		index, ok := simpleNames[t.IndexType.ID()]
 		if !ok {
-			return typeJSON{}, fmt.Errorf("dictionary index type %s is not supported", t.IndexType)
+			return Type{}, fmt.Errorf("dictionary index type %s is not supported", t.IndexType)
 		}
-		return withChildren(typeJSON{Name: "dictionary", Index: index, Ordered: t.Ordered}, arrow.Field{Name: "value", Type: t.ValueType})
+		return withChildren(Type{Name: "dictionary", Index: index, Ordered: t.Ordered}, arrow.Field{Name: "value", Type: t.ValueType})
 	}
-	return typeJSON{}, fmt.Errorf("type %s is not supported by the Parquet sink", dt)
+	return Type{}, fmt.Errorf("type %s is not supported by the Parquet sink", dt)
 }
 
-func withChildren(t typeJSON, fields ...arrow.Field) (typeJSON, error) {
+func withChildren(t Type, fields ...arrow.Field) (Type, error) {
 	for _, f := range fields {
 		c, err := encodeField(f)
 		if err != nil {
@@ -141,15 +143,15 @@ func withChildren(t typeJSON, fields ...arrow.Field) (typeJSON, error) {
 	return t, nil
 }
 
-func encodeMetadata(md arrow.Metadata) []keyValue {
-	var out []keyValue
+func encodeMetadata(md arrow.Metadata) []KeyValue {
+	var out []KeyValue
 	for i, k := range md.Keys() {
-		out = append(out, keyValue{Key: k, Value: md.Values()[i]})
+		out = append(out, KeyValue{Key: k, Value: md.Values()[i]})
 	}
 	return out
 }
 
-func decodeMetadata(kvs []keyValue) *arrow.Metadata {
+func decodeMetadata(kvs []KeyValue) *arrow.Metadata {
 	if len(kvs) == 0 {
 		return nil
 	}
@@ -161,20 +163,20 @@ func decodeMetadata(kvs []keyValue) *arrow.Metadata {
 	return &md
 }
 
-// arrow rebuilds the schema, checking every parameter.
-func (s *schemaJSON) arrow() (*arrow.Schema, error) {
+// Arrow rebuilds the schema, checking every parameter.
+func (s *Schema) Arrow() (*arrow.Schema, error) {
 	fields := make([]arrow.Field, len(s.Fields))
 	for i, f := range s.Fields {
 		af, err := f.arrow(0)
 		if err != nil {
-			return nil, fmt.Errorf("parquet: schema column %q: %w", f.Name, err)
+			return nil, fmt.Errorf("schema column %q: %w", f.Name, err)
 		}
 		fields[i] = af
 	}
 	return arrow.NewSchema(fields, decodeMetadata(s.Metadata)), nil
 }
 
-func (f fieldJSON) arrow(depth int) (arrow.Field, error) {
+func (f Field) arrow(depth int) (arrow.Field, error) {
 	dt, err := f.Type.arrow(depth)
 	if err != nil {
 		return arrow.Field{}, err
@@ -186,10 +188,10 @@ func (f fieldJSON) arrow(depth int) (arrow.Field, error) {
 	return af, nil
 }
 
-var errTooDeep = fmt.Errorf("types nest deeper than %d levels", maxTypeDepth)
+var errTooDeep = fmt.Errorf("types nest deeper than %d levels", MaxTypeDepth)
 
-func (t typeJSON) arrow(depth int) (arrow.DataType, error) {
-	if depth > maxTypeDepth {
+func (t Type) arrow(depth int) (arrow.DataType, error) {
+	if depth > MaxTypeDepth {
 		return nil, errTooDeep
 	}
 	if dt, ok := simpleTypes[t.Name]; ok {
@@ -254,7 +256,7 @@ func (t typeJSON) arrow(depth int) (arrow.DataType, error) {
 	return nil, fmt.Errorf("unknown type %q", t.Name)
 }
 
-func (t typeJSON) children(depth int) ([]arrow.Field, error) {
+func (t Type) children(depth int) ([]arrow.Field, error) {
 	var out []arrow.Field
 	for _, c := range t.Children {
 		f, err := c.arrow(depth + 1)
@@ -266,7 +268,7 @@ func (t typeJSON) children(depth int) ([]arrow.Field, error) {
 	return out, nil
 }
 
-func (t typeJSON) temporal() (arrow.DataType, error) {
+func (t Type) temporal() (arrow.DataType, error) {
 	var unit arrow.TimeUnit
 	found := false
 	for _, u := range arrow.TimeUnitValues {
@@ -294,7 +296,7 @@ func (t typeJSON) temporal() (arrow.DataType, error) {
 	return &arrow.Time64Type{Unit: unit}, nil
 }
 
-func (t typeJSON) mapType(children []arrow.Field) (arrow.DataType, error) {
+func (t Type) mapType(children []arrow.Field) (arrow.DataType, error) {
 	if len(children) != 2 {
 		return nil, fmt.Errorf("map needs a key and a value field, has %d fields", len(children))
 	}

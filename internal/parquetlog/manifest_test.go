@@ -1,4 +1,4 @@
-package parquet
+package parquetlog
 
 import (
 	"encoding/json"
@@ -8,33 +8,6 @@ import (
 	"strings"
 	"testing"
 )
-
-func TestFileEntryValidate(t *testing.T) {
-	part := []string{"page"}
-	home := []PartitionValue{{Column: "page", Value: str("home")}}
-	null := []PartitionValue{{Column: "page"}}
-	for _, tc := range []struct {
-		f    fileEntry
-		want string // "" for valid
-	}{
-		{fileEntry{Path: "page=home/part-00003-00001-000.parquet", Rows: 1, Bytes: 9, Partition: home}, ""},
-		{fileEntry{Path: "page=__HIVE_DEFAULT_PARTITION__/part-00003-00001-012.parquet", Rows: 1, Bytes: 9, Partition: null}, ""},
-		{fileEntry{Path: "page=home/part-00004-00001-000.parquet", Rows: 1, Bytes: 9, Partition: home}, "another batch"},
-		{fileEntry{Path: "page=home/part-00003-00002-000.parquet", Rows: 1, Bytes: 9, Partition: home}, "another task"},
-		{fileEntry{Path: "page=away/part-00003-00001-000.parquet", Rows: 1, Bytes: 9, Partition: home}, `folder must be "page=home"`},
-		{fileEntry{Path: "page=home/../part-00003-00001-000.parquet", Rows: 1, Bytes: 9, Partition: home}, "clean, relative"},
-		{fileEntry{Path: "/page=home/part-00003-00001-000.parquet", Rows: 1, Bytes: 9, Partition: home}, "clean, relative"},
-		{fileEntry{Path: "page=home/x.parquet", Rows: 1, Bytes: 9, Partition: home}, "not part-<batch>"},
-		{fileEntry{Path: "page=home/part-00003-00001-000.parquet", Rows: 0, Bytes: 9, Partition: home}, "positive"},
-		{fileEntry{Path: "part-00003-00001-000.parquet", Rows: 1, Bytes: 9}, "0 partition values for 1"},
-		{fileEntry{Path: "page=/part-00003-00001-000.parquet", Rows: 1, Bytes: 9, Partition: []PartitionValue{{Column: "page", Value: str("")}}}, "do not match"},
-	} {
-		err := tc.f.validate(3, 1, part)
-		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
-			t.Errorf("%s: %v, want %q", tc.f.Path, err, tc.want)
-		}
-	}
-}
 
 func TestDecodeManifestRejects(t *testing.T) {
 	seed, err := os.ReadFile("testdata/manifest-0.json")
@@ -74,7 +47,7 @@ func TestDecodeManifestRejects(t *testing.T) {
 			m["batches"] = append(m["batches"].([]any), m["batches"].([]any)[0])
 		}), "ascending"},
 	} {
-		_, _, err := decodeManifest(tc.data)
+		_, _, err := DecodeManifest(tc.data, nil)
 		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
 			t.Errorf("%.60s: %v, want %q", tc.data, err, tc.want)
 		}
@@ -96,7 +69,7 @@ func FuzzManifest(f *testing.F) {
 	f.Add([]byte(`{"version":1,"batches":[{"batchId":0,"committedAtMs":0,"files":[]}]}`))
 	f.Add([]byte(`{"version":1,"compact":true,"partitionBy":["a"],"batches":[{"batchId":3,"committedAtMs":1,"files":[{"path":"a=1/part-00003-00000-000.parquet","rows":1,"bytes":1,"partition":[{"column":"a","value":"1"}]}]}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m, _, err := decodeManifest(data)
+		m, _, err := DecodeManifest(data, nil)
 		if err != nil {
 			return
 		}
@@ -104,7 +77,7 @@ func FuzzManifest(f *testing.F) {
 		if err != nil {
 			t.Fatalf("encode a decoded manifest: %v", err)
 		}
-		m2, _, err := decodeManifest(again)
+		m2, _, err := DecodeManifest(again, nil)
 		if err != nil {
 			t.Fatalf("decode an encoded manifest: %v\n%s", err, again)
 		}
