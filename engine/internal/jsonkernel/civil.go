@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/bits"
 	"time"
+
+	"github.com/spate-io/spate/engine/internal/kernels"
 )
 
 // civilTime is a parsed date-time before it is placed in a time zone.
@@ -25,47 +27,15 @@ const (
 	zoneRegion                 // Europe/Berlin
 )
 
-// daysFromCivil returns days since 1970-01-01 in the proleptic Gregorian
-// calendar (Howard Hinnant's algorithm), the calendar Spark 3 uses.
-func daysFromCivil(y, m, d int) int64 {
-	if m <= 2 {
-		y--
-	}
-	era := y / 400
-	if y < 0 && y%400 != 0 {
-		era--
-	}
-	yoe := y - era*400
-	mp := (m + 9) % 12
-	doy := (153*mp+2)/5 + d - 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return int64(era)*146097 + int64(doe) - 719468
-}
-
-func isLeap(y int) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }
-
-func daysIn(y, m int) int {
-	switch m {
-	case 2:
-		if isLeap(y) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
-}
-
 // valid checks the ranges of every component.
 func (t *civilTime) valid() bool {
-	return t.month >= 1 && t.month <= 12 && t.day >= 1 && t.day <= daysIn(t.year, t.month) &&
+	return t.month >= 1 && t.month <= 12 && t.day >= 1 && int64(t.day) <= kernels.DaysInMonth(int64(t.year), int64(t.month)) &&
 		t.hour < 24 && t.minute < 60 && t.second < 60
 }
 
 // epochSeconds places t in its own zone, or in def when it has none.
 func (t *civilTime) epochSeconds(def *time.Location) int64 {
-	local := daysFromCivil(t.year, t.month, t.day)*86400 + int64(t.hour*3600+t.minute*60+t.second)
+	local := kernels.DaysFromCivil(int64(t.year), int64(t.month), int64(t.day))*86400 + int64(t.hour*3600+t.minute*60+t.second)
 	switch t.zone {
 	case zoneOffset:
 		return local - int64(t.offset)

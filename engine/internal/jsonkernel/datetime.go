@@ -2,6 +2,8 @@ package jsonkernel
 
 import (
 	"time"
+
+	"github.com/spate-io/spate/engine/internal/kernels"
 )
 
 // timeFormat parses dates or timestamps: Spark's lenient ISO forms when no
@@ -47,7 +49,7 @@ func (d *decoder) date(c *column, i int) (int, *rowError) {
 	if !ok || len(text) == 0 {
 		return end, convErr(i, "cannot read %q as a date", text)
 	}
-	days := daysFromCivil(t.year, t.month, t.day)
+	days := kernels.DaysFromCivil(int64(t.year), int64(t.month), int64(t.day))
 	appendFixed(c, int32(days))
 	return end, nil
 }

@@ -2,8 +2,8 @@ package jsonkernel
 
 import (
 	"strings"
-	"sync"
-	"time"
+
+	"github.com/spate-io/spate/engine/internal/kernels"
 )
 
 // parseISO reads the date-time forms Spark's default timestamp parsing
@@ -126,7 +126,7 @@ func (p *isoParser) zone(t *civilTime) bool {
 	if c := p.b[p.i]; c == '+' || c == '-' {
 		return p.offset(t)
 	}
-	loc, ok := loadRegion(rest)
+	loc, ok := kernels.LoadRegion(rest)
 	if !ok {
 		return false
 	}
@@ -164,25 +164,6 @@ func (p *isoParser) offset(t *civilTime) bool {
 	t.zone = zoneOffset
 	t.offset = sign * (h*3600 + m*60 + s)
 	return true
-}
-
-// regions caches time.LoadLocation, which reads the zone database.
-var regions sync.Map // string -> *time.Location
-
-func loadRegion(name string) (*time.Location, bool) {
-	if !strings.Contains(name, "/") {
-		return nil, false // only region ids; abbreviations like CET are ambiguous
-	}
-	if v, ok := regions.Load(name); ok {
-		loc, _ := v.(*time.Location)
-		return loc, loc != nil
-	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return nil, false // not cached: arbitrary input must not grow the cache
-	}
-	regions.Store(name, loc)
-	return loc, true
 }
 
 func trimSpace(b []byte) []byte {

@@ -2,7 +2,6 @@ package kernels
 
 import (
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -160,7 +159,7 @@ func (p *dtParser) zone(y, mo, d, h, mi, s int64) (int64, bool) {
 			return p.offset()
 		}
 	}
-	loc, ok := loadLocation(rest)
+	loc, ok := LoadRegion(rest)
 	if !ok {
 		return 0, false
 	}
@@ -194,26 +193,6 @@ func (p *dtParser) offset() (int64, bool) {
 		return 0, false
 	}
 	return sign * (h*3600 + m*60), true
-}
-
-var zones sync.Map // name -> *time.Location or nil
-
-func loadLocation(name string) (*time.Location, bool) {
-	if v, ok := zones.Load(name); ok {
-		loc, _ := v.(*time.Location)
-		return loc, loc != nil
-	}
-	if !strings.Contains(name, "/") {
-		zones.Store(name, nil)
-		return nil, false
-	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		zones.Store(name, nil)
-		return nil, false
-	}
-	zones.Store(name, loc)
-	return loc, true
 }
 
 // FormatTimestamp writes microseconds since the epoch as Spark casts a
