@@ -1,8 +1,6 @@
 package checkpoint
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -10,6 +8,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/spate-io/spate/internal/fsutil"
 )
 
 // Local is an FS on a local folder. An atomic write goes to a temporary
@@ -37,43 +37,27 @@ func (l *Local) WriteFile(name string, data []byte, exclusive bool) error {
 	if err := mkdirSynced(dir); err != nil {
 		return err
 	}
-	tmp, err := writeTemp(dir, filepath.Base(final), data)
+	pattern := "." + filepath.Base(final) + ".*.tmp" // isTemp's names
+	if !exclusive {
+		return fsError(fsutil.WriteAtomic(final, pattern, 0o644, data))
+	}
+	tmp, err := fsutil.WriteTemp(dir, pattern, 0o644, data)
 	if err != nil {
+		return fsError(err)
+	}
+	defer os.Remove(tmp) // the link leaves it behind; a failure too
+	if err := linkExclusive(tmp, final); err != nil {
 		return err
 	}
-	defer os.Remove(tmp) // after a link, or a failure; a rename leaves nothing
-	if exclusive {
-		err = linkExclusive(tmp, final)
-	} else {
-		err = os.Rename(tmp, final)
-	}
-	if err != nil {
-		return err
-	}
-	return syncDir(dir)
+	return fsError(fsutil.SyncDir(dir))
 }
 
-// writeTemp writes data to a new temporary file in dir and fsyncs it.
-func writeTemp(dir, base string, data []byte) (string, error) {
-	var rnd [8]byte
-	_, _ = rand.Read(rnd[:])
-	tmp := filepath.Join(dir, "."+base+"."+hex.EncodeToString(rnd[:])+".tmp")
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return "", fmt.Errorf("checkpoint: %w", err)
-	}
-	_, err = f.Write(data)
+// fsError gives an error of fsutil the package prefix.
+func fsError(err error) error {
 	if err == nil {
-		err = f.Sync()
+		return nil
 	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return "", fmt.Errorf("checkpoint: writing %s: %w", tmp, err)
-	}
-	return tmp, nil
+	return fmt.Errorf("checkpoint: %w", err)
 }
 
 // linkExclusive puts tmp in place at final unless final exists. A hard
@@ -111,19 +95,7 @@ func mkdirSynced(dir string) error {
 	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
-	return syncDir(filepath.Dir(dir))
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("checkpoint: %w", err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("checkpoint: syncing folder %s: %w", dir, err)
-	}
-	return nil
+	return fsError(fsutil.SyncDir(filepath.Dir(dir)))
 }
 
 // ReadFile implements FS.

@@ -41,8 +41,12 @@ func ParseName(name string) (n int64, compact, ok bool) {
 	return n, ext == "compact", true
 }
 
-// isTemp recognises the temp files an atomic write leaves behind when it
-// is cut short: "." + name + ".tmp-" + random.
+// TempPattern is the temp file pattern (fsutil.CreateTemp) of an atomic
+// write of the manifest name: "." + name + ".tmp-" + random. A listing
+// recognises what a cut-short write left (Listing.Temps).
+func TempPattern(name string) string { return "." + name + ".tmp-*" }
+
+// isTemp recognises the names TempPattern makes.
 func isTemp(name string) bool {
 	return strings.HasPrefix(name, ".") && strings.Contains(name, ".tmp-")
 }

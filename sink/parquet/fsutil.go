@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+
+	"github.com/spate-io/spate/internal/fsutil"
+	"github.com/spate-io/spate/internal/parquetlog"
 )
 
 // Folder names under the sink's root, besides the log's
@@ -30,67 +33,21 @@ func unwritable(root string, err error) error {
 	return fmt.Errorf("parquet: cannot write to output folder %s: %w (check that it is writable by this process, or choose another path)", root, err)
 }
 
-// writeTempSynced writes data to a new file in dir named after pattern
-// (os.CreateTemp) and fsyncs it.
-func writeTempSynced(dir, pattern string, data []byte) error {
-	f, err := os.CreateTemp(dir, pattern)
-	if err != nil {
-		return fmt.Errorf("parquet: cannot create a file in %s: %w", dir, err)
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("parquet: write %s: %w", f.Name(), err)
+// writeAtomic replaces a manifest of the log with data (fsutil.WriteAtomic):
+// a reader sees the old content or the new, never a part, and a crash
+// leaves at worst a temp file the log's listing recognises.
+func writeAtomic(path string, data []byte) error {
+	if err := fsutil.WriteAtomic(path, parquetlog.TempPattern(filepath.Base(path)), 0o600, data); err != nil {
+		return fmt.Errorf("parquet: %w", err)
 	}
 	return nil
-}
-
-// writeAtomic replaces path with data: a temp file in the same folder,
-// fsync, rename, fsync of the folder. A reader sees the old content or the
-// new, never a part.
-func writeAtomic(path string, data []byte) error {
-	dir, base := filepath.Split(path)
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("parquet: cannot create a file in %s: %w", dir, err)
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("parquet: write %s: %w", path, err)
-	}
-	return syncDir(dir)
 }
 
 // syncDir fsyncs a folder so the names created or renamed in it survive a
 // crash.
 func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("parquet: sync folder %s: %w", dir, err)
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("parquet: sync folder %s: %w", dir, err)
+	if err := fsutil.SyncDir(dir); err != nil {
+		return fmt.Errorf("parquet: %w", err)
 	}
 	return nil
 }

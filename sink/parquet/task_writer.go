@@ -15,6 +15,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/spate-io/spate/engine"
+	"github.com/spate-io/spate/internal/fsutil"
 	"github.com/spate-io/spate/internal/parquetlog"
 )
 
@@ -216,8 +217,8 @@ func (w *taskWriter) publish(msg []byte, files []writtenFile) error {
 		return nil
 	}
 	pattern := fmt.Sprintf("task-%05d-a%d-*%s", w.cfg.task.TaskID, w.cfg.task.Attempt, intentSuffix)
-	if err := writeTempSynced(w.cfg.staging, pattern, msg); err != nil {
-		return err
+	if _, err := fsutil.WriteTemp(w.cfg.staging, pattern, 0o600, msg); err != nil {
+		return fmt.Errorf("parquet: %w", err)
 	}
 	dirs := newDirMaker(w.cfg.root)
 	for _, f := range files {
