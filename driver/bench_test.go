@@ -12,6 +12,7 @@ import (
 	"github.com/spate-io/spate/engine/plan"
 	"github.com/spate-io/spate/internal/clickgen"
 	"github.com/spate-io/spate/internal/testcluster"
+	"github.com/spate-io/spate/internal/testutil"
 	"github.com/spate-io/spate/sink/parquet"
 	"github.com/spate-io/spate/source/kafka"
 )
@@ -98,7 +99,7 @@ func runOnCluster(b *testing.B, c *testcluster.Cluster, q *plan.Query) {
 	if _, err := c.Client().Submit(ctx, body); err != nil {
 		b.Fatal(err)
 	}
-	testcluster.WaitFor(b, 5*time.Minute, 2*time.Millisecond, func() error {
+	testutil.WaitFor(b, 5*time.Minute, 2*time.Millisecond, func() error {
 		st, err := c.Client().Status(ctx, q.Name)
 		switch {
 		case err != nil:
@@ -183,7 +184,7 @@ func executorLoss(b *testing.B, how string, driverArgs []string, i int) time.Dur
 		c.Executors[victim].Pause()
 	}
 	var st driver.QueryStatus
-	testcluster.WaitFor(b, 30*time.Second, time.Millisecond, func() error {
+	testutil.WaitFor(b, 30*time.Second, time.Millisecond, func() error {
 		var err error
 		st, err = c.Client().Status(context.Background(), "etl")
 		if err == nil && st.BatchID <= committed {

@@ -17,6 +17,7 @@ import (
 	"github.com/spate-io/spate/engine/plan"
 	"github.com/spate-io/spate/executor"
 	"github.com/spate-io/spate/internal/testcluster"
+	"github.com/spate-io/spate/internal/testutil"
 	"github.com/spate-io/spate/sink/parquet"
 	"github.com/spate-io/spate/source/kafka"
 )
@@ -65,7 +66,7 @@ func startExecutor(t *testing.T, driverAddr, name string, opts ...func(*executor
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { e.Close() })
-	testcluster.WaitFor(t, 10*time.Second, 10*time.Millisecond, func() error {
+	testutil.WaitFor(t, 10*time.Second, 10*time.Millisecond, func() error {
 		if ok, refusal := e.Registered(); !ok {
 			return errorf("executor %s not registered (refusal: %q)", name, refusal)
 		}
@@ -105,7 +106,7 @@ func waitCaughtUp(t *testing.T, c *driver.Client, name, brokers, topic string, t
 	t.Helper()
 	ends := testcluster.EndOffsets(t, brokers, topic)
 	var st driver.QueryStatus
-	testcluster.WaitFor(t, timeout, 20*time.Millisecond, func() error {
+	testutil.WaitFor(t, timeout, 20*time.Millisecond, func() error {
 		var err error
 		if st, err = c.Status(context.Background(), name); err != nil {
 			return err

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spate-io/spate/driver"
 	"github.com/spate-io/spate/internal/testcluster"
+	"github.com/spate-io/spate/internal/testutil"
 )
 
 // The failure tests run the spate binary as real processes: a broker, a
@@ -50,7 +51,7 @@ func waitBusyExecutor(t testing.TB, c *testcluster.Cluster, minBatch int64) (str
 		busy      string
 		committed int64
 	)
-	testcluster.WaitFor(t, 30*time.Second, time.Millisecond, func() error {
+	testutil.WaitFor(t, 30*time.Second, time.Millisecond, func() error {
 		st, err := c.Client().Status(context.Background(), "etl")
 		if err != nil {
 			return err
@@ -78,7 +79,7 @@ func waitBusyExecutor(t testing.TB, c *testcluster.Cluster, minBatch int64) (str
 func waitAcked(t *testing.T, load *testcluster.Load, n int64) {
 	t.Helper()
 	target := load.Acked() + n
-	testcluster.WaitFor(t, 30*time.Second, 5*time.Millisecond, func() error {
+	testutil.WaitFor(t, 30*time.Second, 5*time.Millisecond, func() error {
 		if got := load.Acked(); got < target {
 			return errorf("the load wrote %d records, want %d", got, target)
 		}
@@ -95,7 +96,7 @@ func keepLoading(t *testing.T, c *testcluster.Cluster, load *testcluster.Load, n
 		t.Fatal(err)
 	}
 	waitAcked(t, load, n)
-	testcluster.WaitFor(t, 30*time.Second, 5*time.Millisecond, func() error {
+	testutil.WaitFor(t, 30*time.Second, 5*time.Millisecond, func() error {
 		now, err := c.Client().Status(context.Background(), "etl")
 		if err != nil {
 			return err
@@ -124,7 +125,7 @@ func TestSIGKILLOfAnExecutorMidBatchUnderLoad(t *testing.T) {
 	load := testcluster.StartLoad(t, c.BrokerAddr, "events", 20000)
 	victim, _ := waitBusyExecutor(t, c, 3)
 	c.Executors[victim].Kill()
-	testcluster.WaitFor(t, 10*time.Second, 10*time.Millisecond, func() error {
+	testutil.WaitFor(t, 10*time.Second, 10*time.Millisecond, func() error {
 		n, err := c.AliveExecutors()
 		if err == nil && n != 1 {
 			return errorf("%d executors alive after the kill, want 1", n)
@@ -154,7 +155,7 @@ func TestSIGKILLOfTheDriverMidBatchAndRestart(t *testing.T) {
 	c.Driver.Kill()
 	waitAcked(t, load, 5000) // the load goes on while no driver runs
 	c.StartDriver("--heartbeat-interval", "200ms", "--heartbeat-timeout", "1s")
-	testcluster.WaitFor(t, 20*time.Second, 20*time.Millisecond, func() error {
+	testutil.WaitFor(t, 20*time.Second, 20*time.Millisecond, func() error {
 		n, err := c.AliveExecutors()
 		if err == nil && n != 2 {
 			return errorf("%d executors registered with the new driver, want 2", n)
@@ -178,7 +179,7 @@ func TestAllExecutorsStoppedThenOneStarted(t *testing.T) {
 			t.Fatalf("stopping %s: %v", name, err)
 		}
 	}
-	testcluster.WaitFor(t, 15*time.Second, 20*time.Millisecond, func() error {
+	testutil.WaitFor(t, 15*time.Second, 20*time.Millisecond, func() error {
 		st, err := cliStatus(t, c)
 		if err != nil {
 			return err
@@ -240,7 +241,7 @@ func TestHungExecutorIsDeclaredDeadByMemberlist(t *testing.T) {
 	c.StartDriver("--heartbeat-timeout", "1m", "--probe-interval", "200ms")
 	c.StartExecutor("executor-1")
 	hung := c.StartExecutor("executor-2")
-	testcluster.WaitFor(t, 10*time.Second, 10*time.Millisecond, func() error {
+	testutil.WaitFor(t, 10*time.Second, 10*time.Millisecond, func() error {
 		execs, err := c.Client().Executors(context.Background())
 		for _, e := range execs {
 			if e.Name == "executor-2" && !e.InGossip {
@@ -251,7 +252,7 @@ func TestHungExecutorIsDeclaredDeadByMemberlist(t *testing.T) {
 	})
 	hung.Pause()
 	start := time.Now()
-	testcluster.WaitFor(t, 20*time.Second, 20*time.Millisecond, func() error {
+	testutil.WaitFor(t, 20*time.Second, 20*time.Millisecond, func() error {
 		execs, err := c.Client().Executors(context.Background())
 		if err != nil {
 			return err

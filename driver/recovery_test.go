@@ -8,6 +8,7 @@ import (
 
 	"github.com/spate-io/spate/driver"
 	"github.com/spate-io/spate/internal/testcluster"
+	"github.com/spate-io/spate/internal/testutil"
 )
 
 func TestQueryWaitsForExecutorsAndResumesWhenOneStarts(t *testing.T) {
@@ -26,7 +27,7 @@ func TestQueryWaitsForExecutorsAndResumesWhenOneStarts(t *testing.T) {
 		t.Fatal(err)
 	}
 	testcluster.Produce(t, brokers, "events", 300, 300)
-	testcluster.WaitFor(t, 10*time.Second, 10*time.Millisecond, func() error {
+	testutil.WaitFor(t, 10*time.Second, 10*time.Millisecond, func() error {
 		st, err := c.Status(ctx10(t), "etl")
 		if err != nil {
 			return err
@@ -105,7 +106,7 @@ func TestBatchThatCannotFinishFailsTheQueryNamingTheTaskAndCause(t *testing.T) {
 		t.Fatal(err)
 	}
 	var st driver.QueryStatus
-	testcluster.WaitFor(t, 30*time.Second, 10*time.Millisecond, func() error {
+	testutil.WaitFor(t, 30*time.Second, 10*time.Millisecond, func() error {
 		var err error
 		if st, err = c.Status(ctx10(t), "etl"); err == nil && st.State != driver.StateFailed {
 			err = errorf("state %s: %s", st.State, st.Message)

@@ -14,6 +14,7 @@ import (
 	"github.com/spate-io/spate/engine/plan"
 	"github.com/spate-io/spate/executor"
 	"github.com/spate-io/spate/internal/testcluster"
+	"github.com/spate-io/spate/internal/testutil"
 	"github.com/spate-io/spate/sink/parquet"
 	"github.com/spate-io/spate/source/kafka"
 )
@@ -111,7 +112,7 @@ func TestExecutorOfAnotherVersionIsRefusedAndKeepsRunning(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer e.Close()
-	testcluster.WaitFor(t, 10*time.Second, 10*time.Millisecond, func() error {
+	testutil.WaitFor(t, 10*time.Second, 10*time.Millisecond, func() error {
 		if _, refusal := e.Registered(); !strings.Contains(refusal, "runs spate v9.9.9 but this driver runs spate "+testVersion) {
 			return errorf("refusal %q", refusal)
 		}

@@ -3,7 +3,6 @@ package checkpoint
 import (
 	"fmt"
 	"testing"
-	"time"
 
 	"github.com/spate-io/spate/engine/batch"
 )
@@ -46,22 +45,6 @@ func writeBatches(t *testing.T, c *Checkpoint, n int64) {
 		if err := c.WriteCommit(id, CommitInfo{NextBatchWatermarkMs: 1000 * (id + 1)}); err != nil {
 			t.Fatalf("WriteCommit(%d): %v", id, err)
 		}
-	}
-}
-
-// waitFor polls cond until it returns nil or timeout passes.
-func waitFor(t *testing.T, timeout, interval time.Duration, cond func() error) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		err := cond()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met after %s: %v", timeout, err)
-		}
-		time.Sleep(interval)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/spate-io/spate/engine/batch"
+	"github.com/spate-io/spate/internal/testutil"
 )
 
 const childEnv = "SPATE_CHECKPOINT_KILL_CHILD"
@@ -26,7 +27,7 @@ func TestKilledWriterRecovers(t *testing.T) {
 		if err := child.Start(); err != nil {
 			t.Fatal(err)
 		}
-		waitFor(t, 30*time.Second, 2*time.Millisecond, func() error {
+		testutil.WaitFor(t, 30*time.Second, 2*time.Millisecond, func() error {
 			latest, ok, err := latestID(NewLocal(dir), offsetsDir)
 			if err != nil || !ok || latest < target {
 				return errorf("latest batch %d (%v, %v), waiting for %d", latest, ok, err, target)

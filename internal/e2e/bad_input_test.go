@@ -16,6 +16,7 @@ import (
 
 	"github.com/spate-io/spate/broker/brokertest"
 	"github.com/spate-io/spate/engine"
+	"github.com/spate-io/spate/internal/testutil"
 	"github.com/spate-io/spate/sink/parquet"
 	"github.com/spate-io/spate/source/kafka"
 )
@@ -42,22 +43,6 @@ func runPlan(t *testing.T, w *engine.StreamWriter, opts engine.RunOptions) *engi
 	}
 	t.Cleanup(func() { sq.Stop() })
 	return sq
-}
-
-// waitFor polls cond every 10ms until it returns nil or timeout passes.
-func waitFor(t *testing.T, timeout time.Duration, cond func() error) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		err := cond()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met within %s: %v", timeout, err)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }
 
 func awaitFailure(t *testing.T, sq *engine.StreamingQuery, wants ...string) {
@@ -94,7 +79,7 @@ func TestUnreachableBrokersBackOffAndSayWhy(t *testing.T) {
 	log := slog.New(countingHandler{Handler: slog.NewTextHandler(os.Stderr, nil), sub: "retrying", n: &retries})
 	src := kafka.Subscribe("t").Brokers("127.0.0.1:1").RequestTimeout(200 * time.Millisecond)
 	sq := runPlan(t, passthrough("", "t", t.TempDir(), src), engine.RunOptions{Logger: log, MaxBackoff: time.Second})
-	waitFor(t, 10*time.Second, func() error {
+	testutil.WaitFor(t, 10*time.Second, 10*time.Millisecond, func() error {
 		if msg := sq.Status().Message; !strings.Contains(msg, "127.0.0.1:1") {
 			return errorf("status %q does not name the unreachable broker", msg)
 		}
@@ -139,7 +124,7 @@ func TestShrunkPartitionCountFailsTheQuery(t *testing.T) {
 	if _, err := adm.DeleteTopics(ctx, "shrinks"); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 10*time.Second, func() error {
+	testutil.WaitFor(t, 10*time.Second, 10*time.Millisecond, func() error {
 		_, err := adm.CreateTopic(ctx, 1, 1, nil, "shrinks")
 		return err
 	})

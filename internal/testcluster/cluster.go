@@ -12,6 +12,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/spate-io/spate/driver"
+	"github.com/spate-io/spate/internal/testutil"
 )
 
 // ReadyTimeout bounds how long a process may take to become ready.
@@ -51,7 +52,7 @@ func (c *Cluster) StartBroker(args ...string) string {
 	}
 	base := []string{"broker", "--data", filepath.Join(c.Dir, "broker"), "--listen", c.BrokerAddr, "--no-auto-create"}
 	c.Broker = StartProcess(c.t, "broker", append(base, args...)...)
-	WaitFor(c.t, ReadyTimeout, 20*time.Millisecond, func() error {
+	testutil.WaitFor(c.t, ReadyTimeout, 20*time.Millisecond, func() error {
 		if c.Broker.Exited() {
 			return fmt.Errorf("the broker exited: %s", c.Broker.Logs())
 		}
@@ -79,7 +80,7 @@ func (c *Cluster) StartDriver(args ...string) *Process {
 	c.t.Helper()
 	base := []string{"driver", "--listen", c.DriverAddr, "--data", c.DriverData}
 	c.Driver = StartProcess(c.t, "driver", append(base, args...)...)
-	WaitFor(c.t, ReadyTimeout, 20*time.Millisecond, func() error {
+	testutil.WaitFor(c.t, ReadyTimeout, 20*time.Millisecond, func() error {
 		if c.Driver.Exited() {
 			return fmt.Errorf("the driver exited: %s", c.Driver.Logs())
 		}
@@ -97,7 +98,7 @@ func (c *Cluster) StartExecutor(name string, args ...string) *Process {
 	base := []string{"executor", "--driver", c.DriverAddr, "--name", name}
 	p := StartProcess(c.t, name, append(base, args...)...)
 	c.Executors[name] = p
-	WaitFor(c.t, ReadyTimeout, 20*time.Millisecond, func() error {
+	testutil.WaitFor(c.t, ReadyTimeout, 20*time.Millisecond, func() error {
 		if p.Exited() {
 			return fmt.Errorf("%s exited: %s", name, p.Logs())
 		}

@@ -15,7 +15,7 @@
 //	resp, err := c.Client().Submit(ctx, planJSON)
 //	...
 //	e1.Kill() // SIGKILL
-//	testcluster.WaitFor(t, 30*time.Second, 50*time.Millisecond, func() error { ... })
+//	testutil.WaitFor(t, 30*time.Second, 50*time.Millisecond, func() error { ... })
 //	testcluster.CheckExactlyOnce(t, testcluster.BrokerRecords(t, brokers, "events"), testcluster.ReadParquet(t, out))
 //
 // It also holds the checks those tests share: reading Parquet output by

@@ -134,23 +134,6 @@ func ctxT(t testing.TB) context.Context {
 	return ctx
 }
 
-// waitFor polls fn every interval until it returns nil, failing the test
-// with fn's last error when timeout passes.
-func waitFor(t testing.TB, timeout, interval time.Duration, fn func() error) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		err := fn()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met within %s: %v", timeout, err)
-		}
-		time.Sleep(interval)
-	}
-}
-
 // row is one row read back from a record, for comparisons.
 type row struct {
 	Key, Value []byte

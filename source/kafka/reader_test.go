@@ -17,6 +17,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/spate-io/spate/engine/batch"
+	"github.com/spate-io/spate/internal/testutil"
 )
 
 func TestReadRangeExactBoundaries(t *testing.T) {
@@ -217,7 +218,7 @@ func TestReadRangeEndsOnTransactionMarkers(t *testing.T) {
 	inTxn(true, "d")           // offset 6, commit marker at 7
 
 	var end int64
-	waitFor(t, 10*time.Second, 20*time.Millisecond, func() error {
+	testutil.WaitFor(t, 10*time.Second, 20*time.Millisecond, func() error {
 		ends, err := k.adm.ListEndOffsets(ctxT(t), "tx")
 		if err != nil {
 			return err

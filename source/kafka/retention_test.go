@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/spate-io/spate/engine/batch"
+	"github.com/spate-io/spate/internal/testutil"
 )
 
 // TestDataLossByRetention ages data out of spate's broker with
@@ -20,7 +21,7 @@ func TestDataLossByRetention(t *testing.T) {
 		k.produceN(t, "aged", 0, i, 10, 100)
 	}
 	var logStart int64
-	waitFor(t, 10*time.Second, 50*time.Millisecond, func() error {
+	testutil.WaitFor(t, 10*time.Second, 50*time.Millisecond, func() error {
 		starts, err := k.adm.ListStartOffsets(ctxT(t), "aged")
 		if err != nil {
 			return err

@@ -11,6 +11,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/spate-io/spate/engine/batch"
+	"github.com/spate-io/spate/internal/testutil"
 )
 
 // trimOnFake moves the partition's log start to offset with DeleteRecords
@@ -113,12 +114,12 @@ func TestLatestAndEarliestOffsets(t *testing.T) {
 		if _, err := k.adm.CreatePartitions(ctxT(t), 1, "a"); err != nil {
 			t.Fatal(err)
 		}
-		waitFor(t, 10*time.Second, 50*time.Millisecond, func() error { // the producer learns of partition 2
+		testutil.WaitFor(t, 10*time.Second, 50*time.Millisecond, func() error { // the producer learns of partition 2
 			k.cl.ForceMetadataRefresh()
 			recs := []*kgo.Record{{Topic: "a", Partition: 2, Value: []byte("x")}, {Topic: "a", Partition: 2, Value: []byte("y")}}
 			return k.cl.ProduceSync(ctxT(t), recs...).FirstErr()
 		})
-		waitFor(t, 10*time.Second, 50*time.Millisecond, func() error {
+		testutil.WaitFor(t, 10*time.Second, 50*time.Millisecond, func() error {
 			latest, err := s.LatestOffsets(ctxT(t))
 			if want := (batch.Offsets{"a": {0: 5, 1: 7, 2: 2}, "not-yet": {0: 0}}); err != nil || !reflect.DeepEqual(latest, want) {
 				return fmt.Errorf("latest %v, %v; want %v", latest, err, want)
@@ -140,7 +141,7 @@ func TestPatternPicksUpNewTopics(t *testing.T) {
 		k.createTopic(t, "ev-b", 1, nil)
 		k.createTopic(t, "xev-c", 1, nil) // the pattern matches whole names only
 		k.produceN(t, "ev-b", 0, 0, 3, 10)
-		waitFor(t, 10*time.Second, 50*time.Millisecond, func() error {
+		testutil.WaitFor(t, 10*time.Second, 50*time.Millisecond, func() error {
 			latest, err := s.LatestOffsets(ctxT(t))
 			if want := (batch.Offsets{"ev-a": {0: 0, 1: 0}, "ev-b": {0: 3}}); err != nil || !reflect.DeepEqual(latest, want) {
 				return fmt.Errorf("latest %v, %v; want %v", latest, err, want)

@@ -1,4 +1,4 @@
-package testcluster
+package testutil
 
 import (
 	"testing"
@@ -6,7 +6,8 @@ import (
 )
 
 // WaitFor calls fn every interval until it returns nil, and fails the test
-// with fn's last error when timeout passes first.
+// with fn's last error when timeout passes first. Tests wait on conditions
+// with it, never on a bare sleep.
 func WaitFor(t testing.TB, timeout, interval time.Duration, fn func() error) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
@@ -16,7 +17,7 @@ func WaitFor(t testing.TB, timeout, interval time.Duration, fn func() error) {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("testcluster: not done after %s: %v", timeout, err)
+			t.Fatalf("condition not met within %s: %v", timeout, err)
 		}
 		time.Sleep(interval)
 	}
