@@ -14,6 +14,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/spate-io/spate/broker/brokertest"
+	"github.com/spate-io/spate/internal/testcluster"
 )
 
 // TestETLExactlyOnceUnderLoadWithRandomKills produces continuously while
@@ -49,7 +50,7 @@ func TestETLExactlyOnceUnderLoadWithRandomKills(t *testing.T) {
 	if err := final.wait(t, 120*time.Second); err != nil {
 		t.Fatalf("final catch-up run: %v\nstderr:\n%s", err, final.stderr.String())
 	}
-	checkExactlyOnce(t, want, readETLOutput(t, filepath.Join(dir, "out")))
+	testcluster.CheckExactlyOnce(t, want, testcluster.ReadParquet(t, filepath.Join(dir, "out")))
 	checkGroupCommitted(t, addr, "spate-"+name, want)
 }
 
@@ -59,7 +60,7 @@ type producer struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 	mu     sync.Mutex
-	acked  map[tpo]string
+	acked  map[testcluster.Record]string
 	err    error
 }
 
@@ -73,7 +74,7 @@ func startProducer(t *testing.T, addr, topic string, partitions int32) *producer
 	if _, err := kadm.NewClient(cl).CreateTopic(ctx, partitions, 1, nil, topic); err != nil {
 		t.Fatal(err)
 	}
-	p := &producer{cancel: cancel, done: make(chan struct{}), acked: map[tpo]string{}}
+	p := &producer{cancel: cancel, done: make(chan struct{}), acked: map[testcluster.Record]string{}}
 	go func() {
 		defer close(p.done)
 		defer cl.Close()
@@ -94,14 +95,14 @@ func (p *producer) record(r *kgo.Record, err error) {
 	defer p.mu.Unlock()
 	switch {
 	case err == nil:
-		p.acked[tpo{r.Topic, r.Partition, r.Offset}] = string(r.Value)
+		p.acked[testcluster.Record{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset}] = string(r.Value)
 	case err != context.Canceled && p.err == nil:
 		p.err = err
 	}
 }
 
 // stop ends production and returns every acknowledged record.
-func (p *producer) stop(t *testing.T) map[tpo]string {
+func (p *producer) stop(t *testing.T) map[testcluster.Record]string {
 	t.Helper()
 	p.cancel()
 	<-p.done

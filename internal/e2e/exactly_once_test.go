@@ -8,6 +8,7 @@ import (
 
 	"github.com/spate-io/spate/broker/brokertest"
 	"github.com/spate-io/spate/engine"
+	"github.com/spate-io/spate/internal/testcluster"
 )
 
 // TestETLExactlyOnceAfterSIGKILLAtEveryStep kills the etl job process with
@@ -33,7 +34,7 @@ func TestETLExactlyOnceAfterSIGKILLAtEveryStep(t *testing.T) {
 			if err := again.wait(t, 60*time.Second); err != nil {
 				t.Fatalf("restarted job: %v\nstderr:\n%s", err, again.stderr.String())
 			}
-			checkExactlyOnce(t, want, readETLOutput(t, filepath.Join(dir, "out")))
+			testcluster.CheckExactlyOnce(t, want, testcluster.ReadParquet(t, filepath.Join(dir, "out")))
 			checkGroupCommitted(t, addr, "spate-"+name, want)
 		})
 	}

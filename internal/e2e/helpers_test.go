@@ -8,16 +8,16 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
-	pq "github.com/parquet-go/parquet-go"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/spate-io/spate/internal/testcluster"
 )
 
 var (
@@ -93,16 +93,9 @@ func killedBySIGKILL(err error) bool {
 	return ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL
 }
 
-// tpo names one Kafka record.
-type tpo struct {
-	Topic     string
-	Partition int32
-	Offset    int64
-}
-
 // produceNumbered writes n records round-robin over the topic's partitions
 // with value "v-<i>" and returns what the broker acknowledged, by offset.
-func produceNumbered(t *testing.T, addr, topic string, partitions int32, n int) map[tpo]string {
+func produceNumbered(t *testing.T, addr, topic string, partitions int32, n int) map[testcluster.Record]string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -115,7 +108,7 @@ func produceNumbered(t *testing.T, addr, topic string, partitions int32, n int) 
 	if _, err := adm.CreateTopic(ctx, partitions, 1, nil, topic); err != nil && !strings.Contains(err.Error(), "TOPIC_ALREADY_EXISTS") {
 		t.Fatal(err)
 	}
-	want := make(map[tpo]string, n)
+	want := make(map[testcluster.Record]string, n)
 	var mu sync.Mutex
 	var perr error
 	for i := 0; i < n; i++ {
@@ -127,7 +120,7 @@ func produceNumbered(t *testing.T, addr, topic string, partitions int32, n int) 
 				perr = err
 				return
 			}
-			want[tpo{r.Topic, r.Partition, r.Offset}] = string(r.Value)
+			want[testcluster.Record{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset}] = string(r.Value)
 		})
 	}
 	if err := cl.Flush(ctx); err != nil {
@@ -139,79 +132,9 @@ func produceNumbered(t *testing.T, addr, topic string, partitions int32, n int) 
 	return want
 }
 
-// etlRow is the part of the etl output the checks read.
-type etlRow struct {
-	Topic     string `parquet:"topic"`
-	Partition int32  `parquet:"partition"`
-	Offset    int64  `parquet:"offset"`
-	Value     []byte `parquet:"value"`
-}
-
-// readETLOutput reads every Parquet file under dir by plain glob, the way
-// a reader that knows nothing of spate's manifest would, with parquet-go.
-func readETLOutput(t *testing.T, dir string) []etlRow {
-	t.Helper()
-	var rows []etlRow
-	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && strings.HasPrefix(d.Name(), "_") && path != dir {
-			return filepath.SkipDir // _checkpoint, _spate_log, _spate_tmp: not data
-		}
-		if d.IsDir() || !strings.HasSuffix(path, ".parquet") || strings.HasPrefix(d.Name(), ".") {
-			return nil
-		}
-		got, err := pq.ReadFile[etlRow](path)
-		if err != nil {
-			return fmt.Errorf("reading %s: %w", path, err)
-		}
-		rows = append(rows, got...)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rows
-}
-
-// checkExactlyOnce compares the output rows with the acknowledged records:
-// every record exactly once, with its value, and nothing else.
-func checkExactlyOnce(t *testing.T, want map[tpo]string, rows []etlRow) {
-	t.Helper()
-	seen := make(map[tpo]int, len(rows))
-	var problems []string
-	for _, r := range rows {
-		k := tpo{r.Topic, r.Partition, r.Offset}
-		seen[k]++
-		if v, ok := want[k]; !ok {
-			problems = append(problems, fmt.Sprintf("unexpected %v", k))
-		} else if v != string(r.Value) {
-			problems = append(problems, fmt.Sprintf("%v: value %q, want %q", k, r.Value, v))
-		}
-	}
-	for k, n := range seen {
-		if n > 1 {
-			problems = append(problems, fmt.Sprintf("%v written %d times", k, n))
-		}
-	}
-	for k := range want {
-		if seen[k] == 0 {
-			problems = append(problems, fmt.Sprintf("%v missing", k))
-		}
-	}
-	if len(problems) > 0 {
-		sort.Strings(problems)
-		if len(problems) > 20 {
-			problems = append(problems[:20], fmt.Sprintf("... and %d more", len(problems)-20))
-		}
-		t.Fatalf("output is not exactly the %d acknowledged records (%d rows):\n%s", len(want), len(rows), strings.Join(problems, "\n"))
-	}
-}
-
 // checkGroupCommitted checks the query's consumer group has committed the
 // end of every partition, so lag tools see it caught up.
-func checkGroupCommitted(t *testing.T, addr, group string, want map[tpo]string) {
+func checkGroupCommitted(t *testing.T, addr, group string, want map[testcluster.Record]string) {
 	t.Helper()
 	ends := map[int32]int64{}
 	var topic string

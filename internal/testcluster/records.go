@@ -152,7 +152,7 @@ func ReadParquet(t testing.TB, dir string) []Row {
 func CheckExactlyOnce(t testing.TB, want map[Record]string, rows []Row) {
 	t.Helper()
 	if problems := exactlyOnceProblems(want, rows); len(problems) > 0 {
-		t.Fatalf("testcluster: output is not exactly the broker's %d records (%d rows):\n%s", len(want), len(rows), strings.Join(problems, "\n"))
+		t.Fatalf("testcluster: output is not exactly the %d wanted records (%d rows):\n%s", len(want), len(rows), strings.Join(problems, "\n"))
 	}
 }
 
