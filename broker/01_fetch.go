@@ -41,9 +41,10 @@ func (b *Broker) handleFetch(cx *reqCtx) (kmsg.Response, error) {
 	for {
 		wake := b.bell.wait() // before reading, so no append is missed
 		resp, n := b.fetchOnce(req, replica)
-		if n >= int(req.MinBytes) || n > 0 && req.MinBytes <= 0 || !time.Now().Before(deadline) || hasError(resp) {
+		if n >= int(req.MinBytes) || n > 0 && req.MinBytes <= 0 || !time.Now().Before(deadline) || hasError(resp.FetchResponse) {
 			return resp, nil
 		}
+		resp.release()
 		t := time.NewTimer(time.Until(deadline))
 		select {
 		case <-wake:
@@ -57,9 +58,9 @@ func (b *Broker) handleFetch(cx *reqCtx) (kmsg.Response, error) {
 }
 
 // fetchOnce reads every requested partition once and returns the response
-// with the number of record bytes in it.
-func (b *Broker) fetchOnce(req *kmsg.FetchRequest, replica int32) (*kmsg.FetchResponse, int) {
-	resp := req.ResponseKind().(*kmsg.FetchResponse)
+// (records as file ranges) with the number of record bytes in it.
+func (b *Broker) fetchOnce(req *kmsg.FetchRequest, replica int32) (*fetchResponse, int) {
+	resp := &fetchResponse{FetchResponse: req.ResponseKind().(*kmsg.FetchResponse)}
 	budget := int(req.MaxBytes)
 	if req.Version < 3 || budget <= 0 {
 		budget = 1<<31 - 1
@@ -75,19 +76,25 @@ func (b *Broker) fetchOnce(req *kmsg.FetchRequest, replica int32) (*kmsg.FetchRe
 		} else {
 			t, _ = s.Topic(rt.Topic)
 		}
-		for _, rp := range rt.Partitions {
+		files := make([]*blog.ReadResult, len(rt.Partitions))
+		for i, rp := range rt.Partitions {
 			sp := kmsg.NewFetchResponseTopicPartition()
 			sp.Partition = rp.Partition
-			n := b.fetchPartition(req.Version, replica, t, rp, &sp, budget-total, total == 0)
-			total += n
+			files[i] = b.fetchPartition(req.Version, replica, t, rp, &sp, budget-total, total == 0)
+			if files[i] != nil {
+				total += int(files[i].Size)
+			}
 			st.Partitions = append(st.Partitions, sp)
 		}
 		resp.Topics = append(resp.Topics, st)
+		resp.files = append(resp.files, files)
 	}
 	return resp, total
 }
 
-func (b *Broker) fetchPartition(version int16, replica int32, t *cluster.Topic, rp kmsg.FetchRequestTopicPartition, sp *kmsg.FetchResponseTopicPartition, budget int, first bool) int {
+// fetchPartition answers one partition; its records, if any, are the
+// returned file ranges.
+func (b *Broker) fetchPartition(version int16, replica int32, t *cluster.Topic, rp kmsg.FetchRequestTopicPartition, sp *kmsg.FetchResponseTopicPartition, budget int, first bool) *blog.ReadResult {
 	sp.HighWatermark, sp.LastStableOffset, sp.LogStartOffset = -1, -1, -1
 	// Empty, not null: librdkafka rejects a null record set (size -1).
 	sp.RecordBatches = []byte{}
@@ -96,12 +103,12 @@ func (b *Broker) fetchPartition(version int16, replica int32, t *cluster.Topic, 
 		if version >= 13 {
 			sp.ErrorCode = kerr.UnknownTopicID.Code
 		}
-		return 0
+		return nil
 	}
 	p, err := b.leaderOf(t, rp.Partition, rp.CurrentLeaderEpoch)
 	if err != nil {
 		sp.ErrorCode = errorCode(err)
-		return 0
+		return nil
 	}
 	start := p.log.LogStartOffset()
 	sp.LogStartOffset = start
@@ -117,43 +124,25 @@ func (b *Broker) fetchPartition(version int16, replica int32, t *cluster.Topic, 
 	switch {
 	case err != nil:
 		sp.ErrorCode = errorCode(err)
-		return 0
+		return nil
 	case rp.FetchOffset < start || rp.FetchOffset > p.log.LogEndOffset():
 		sp.ErrorCode = kerr.OffsetOutOfRange.Code
-		return 0
+		return nil
 	}
 	limit := min(int(rp.PartitionMaxBytes), budget)
 	if rp.FetchOffset >= until || (limit <= 0 && !first) {
-		return 0
+		return nil
 	}
-	data, err := readBytes(p.log, rp.FetchOffset, max(limit, 1), until)
+	r, err := p.log.ReadUntil(rp.FetchOffset, max(limit, 1), until)
 	if err != nil {
-		sp.ErrorCode = errorCode(err)
-		return 0
+		sp.ErrorCode = errorCode(logError(err))
+		return nil
 	}
-	if len(data) == 0 || len(data) > limit && !first {
-		return 0 // only the first partition may exceed the limits (KIP-74)
+	if r.Size == 0 || r.Size > int64(limit) && !first {
+		r.Close() // only the first partition may exceed the limits (KIP-74)
+		return nil
 	}
-	sp.RecordBatches = data
-	return len(data)
-}
-
-// readBytes copies the batches from offset up to maxBytes (at least one
-// whole batch) that start before until.
-func readBytes(l *blog.Log, offset int64, maxBytes int, until int64) ([]byte, error) {
-	r, err := l.ReadUntil(offset, maxBytes, until)
-	if err != nil {
-		return nil, logError(err)
-	}
-	defer r.Close()
-	if r.Size == 0 {
-		return nil, nil
-	}
-	b, err := r.Bytes()
-	if err != nil {
-		return nil, logError(err)
-	}
-	return b, nil
+	return r
 }
 
 func hasError(resp *kmsg.FetchResponse) bool {

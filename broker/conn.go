@@ -34,6 +34,15 @@ type slot struct {
 	err   error         // non-nil: close the connection instead of answering
 }
 
+// release waits for the response and frees what it holds, for a
+// response that will not be sent.
+func (s *slot) release() {
+	<-s.ready
+	if raw, ok := s.resp.(rawResponse); ok {
+		raw.release()
+	}
+}
+
 func (s *slot) finish(resp kmsg.Response, err error) {
 	s.resp, s.err = resp, err
 	close(s.ready)
@@ -78,6 +87,10 @@ func (c *conn) serve() {
 	c.cancel()
 	close(c.slots)
 	wg.Wait()
+	// Free what unsent responses hold (a Fetch's file ranges).
+	for s := range c.slots {
+		s.release()
+	}
 }
 
 func (c *conn) readLoop() {
@@ -166,6 +179,7 @@ func (c *conn) writeLoop() {
 			select {
 			case <-s.ready:
 			case <-c.ctx.Done():
+				go s.release()
 				return
 			}
 		}
@@ -177,8 +191,15 @@ func (c *conn) writeLoop() {
 		if s.resp == nil {
 			continue
 		}
-		buf = appendResponse(buf[:0], s.corr, s.resp)
-		if _, err := bw.Write(buf); err != nil {
+		var err error
+		if raw, ok := s.resp.(rawResponse); ok {
+			buf, err = raw.writeFrame(bw, c.nc, s.corr, buf)
+			raw.release()
+		} else {
+			buf = appendResponse(buf[:0], s.corr, s.resp)
+			_, err = bw.Write(buf)
+		}
+		if err != nil {
 			c.close()
 			return
 		}

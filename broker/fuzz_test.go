@@ -1,6 +1,8 @@
 package broker
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/binary"
 	"net"
@@ -47,7 +49,13 @@ func FuzzRequest(f *testing.F) {
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 		defer cancel()
 		resp, err := b.call(apis[h.key].fn, &reqCtx{ctx: ctx, conn: c, hdr: h, req: req})
-		if err == nil && resp != nil {
+		if raw, ok := resp.(rawResponse); ok && err == nil {
+			var out bytes.Buffer
+			bw := bufio.NewWriter(&out)
+			raw.writeFrame(bw, &out, h.corr, nil)
+			bw.Flush()
+			raw.release()
+		} else if err == nil && resp != nil {
 			appendResponse(nil, h.corr, resp)
 		}
 	})

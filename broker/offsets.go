@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/spate-io/spate/broker/cluster"
+	blog "github.com/spate-io/spate/broker/log"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
@@ -189,4 +190,22 @@ func (c *coordinator) applyOffsetRecord(part int32, r offsetRecord) {
 	}
 	e := c.entry(k.Group, part, true)
 	e.offsets[topicPartition{k.Topic, k.Partition}] = committedOffset{offset: v.Offset, leaderEpoch: v.LeaderEpoch, metadata: v.Metadata, at: v.CommitTimestamp, logOffset: r.at}
+}
+
+// readBytes copies the batches from offset up to maxBytes (at least one
+// whole batch) that start before until.
+func readBytes(l *blog.Log, offset int64, maxBytes int, until int64) ([]byte, error) {
+	r, err := l.ReadUntil(offset, maxBytes, until)
+	if err != nil {
+		return nil, logError(err)
+	}
+	defer r.Close()
+	if r.Size == 0 {
+		return nil, nil
+	}
+	b, err := r.Bytes()
+	if err != nil {
+		return nil, logError(err)
+	}
+	return b, nil
 }

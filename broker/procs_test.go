@@ -184,6 +184,19 @@ func (c *procCluster) waitReady(n int) {
 	})
 }
 
+// cpu is the CPU seconds the running brokers used so far.
+func (c *procCluster) cpu(b *testing.B) float64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var s float64
+	for _, nd := range c.nodes {
+		if nd.cmd != nil {
+			s += procCPU(b, nd.cmd.Process.Pid)
+		}
+	}
+	return s
+}
+
 // dumpLogs prints the end of every broker's log.
 func (c *procCluster) dumpLogs() {
 	for id := int32(1); id <= int32(len(c.nodes)); id++ {

@@ -110,7 +110,7 @@ func (w *workload) waitAckedOn(p int32, n int, timeout time.Duration) {
 
 // acks is what a workload had acknowledged when it stopped.
 type acks struct {
-	values []int8           // value -> its partition+1, 0 while not acknowledged
+	values []int8          // value -> its partition+1, 0 while not acknowledged
 	ends   map[int32]int64 // partition -> above its highest acknowledged offset
 }
 
