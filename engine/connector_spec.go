@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -90,12 +91,7 @@ func (s ConnectorSpec) Validate(options json.RawMessage) error {
 		known[i] = o.Name
 		byName[o.Name] = o
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		o, ok := byName[k]
 		if !ok {
 			return fmt.Errorf("unknown option %q%s", k, expr.DidYouMean(k, "options", known))

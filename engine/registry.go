@@ -3,7 +3,8 @@ package engine
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -74,21 +75,12 @@ func DecodeSink(kind string, options json.RawMessage) (Sink, error) {
 func SourceKinds() []string {
 	registry.RLock()
 	defer registry.RUnlock()
-	return sortedKeys(registry.sources)
+	return slices.Sorted(maps.Keys(registry.sources))
 }
 
 // SinkKinds lists the registered sink kinds, sorted.
 func SinkKinds() []string {
 	registry.RLock()
 	defer registry.RUnlock()
-	return sortedKeys(registry.sinks)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
+	return slices.Sorted(maps.Keys(registry.sinks))
 }

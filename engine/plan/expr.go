@@ -1,6 +1,10 @@
 package plan
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"maps"
+	"slices"
+)
 
 // Expr is one expression node. Op says what it is; which other fields are
 // set depends on Op:
@@ -76,12 +80,7 @@ var ops = map[string]arity{
 
 // KnownOps lists every op a plan may hold, sorted.
 func KnownOps() []string {
-	names := make([]string, 0, len(ops))
-	for name := range ops {
-		names = append(names, name)
-	}
-	sortStrings(names)
-	return names
+	return slices.Sorted(maps.Keys(ops))
 }
 
 // Col is a column reference expression.

@@ -3,6 +3,8 @@ package plan
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"maps"
+	"slices"
 )
 
 // Hash is a stable identity of the plan: the hex SHA-256 of its Marshal
@@ -28,7 +30,7 @@ func UDFs(q *Query) []string {
 		}
 		return nil
 	})
-	return sortedKeys(seen)
+	return slices.Sorted(maps.Keys(seen))
 }
 
 // WalkExprs calls fn for every expression of every node of q, parents

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -78,7 +80,7 @@ func ParseTypeName(name string) (arrow.DataType, error) {
 			}
 		}
 	}
-	return nil, fmt.Errorf("plan: unknown type %q (known: %s, timestamp[s|ms|us|ns], timestamp[UNIT, ZONE], list, struct, map)", name, strings.Join(sortedKeys(leafTypes), ", "))
+	return nil, fmt.Errorf("plan: unknown type %q (known: %s, timestamp[s|ms|us|ns], timestamp[UNIT, ZONE], list, struct, map)", name, strings.Join(slices.Sorted(maps.Keys(leafTypes)), ", "))
 }
 
 type fieldJSON struct {
@@ -252,7 +254,7 @@ func mapMeta(m map[string]string) arrow.Metadata {
 	if len(m) == 0 {
 		return arrow.Metadata{}
 	}
-	keys := sortedKeys(m)
+	keys := slices.Sorted(maps.Keys(m))
 	vals := make([]string, len(keys))
 	for i, k := range keys {
 		vals[i] = m[k]

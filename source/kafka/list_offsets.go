@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -43,7 +45,7 @@ func listOffsets(ctx context.Context, adm *kadm.Client, set partitionSet, at int
 }
 
 func listOffsetsOnce(ctx context.Context, adm *kadm.Client, set partitionSet, at int64) (batch.Offsets, error) {
-	topics := sortedKeys(set)
+	topics := slices.Sorted(maps.Keys(set))
 	var (
 		listed kadm.ListedOffsets
 		err    error

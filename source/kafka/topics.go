@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -49,7 +51,7 @@ func (sub *subscription) partitions(ctx context.Context, adm *kadm.Client, known
 		return assignedPartitions(sub.assign, details, known)
 	}
 	set := make(partitionSet)
-	for _, t := range sortedKeys(details) {
+	for _, t := range slices.Sorted(maps.Keys(details)) {
 		d := details[t]
 		if errors.Is(d.Err, kerr.UnknownTopicOrPartition) {
 			continue
@@ -74,7 +76,7 @@ func (sub *subscription) describe(ctx context.Context, adm *kadm.Client) (kadm.T
 		}
 		return matchingTopics(all, sub.pattern), nil
 	case sub.assign != nil:
-		return adm.ListTopics(ctx, sortedKeys(sub.assign)...)
+		return adm.ListTopics(ctx, slices.Sorted(maps.Keys(sub.assign))...)
 	default:
 		return adm.ListTopics(ctx, sub.topics...)
 	}
@@ -98,7 +100,7 @@ func matchingTopics(all kadm.TopicDetails, re *regexp.Regexp) kadm.TopicDetails 
 // one that known does not vouch for is an error.
 func assignedPartitions(assign map[string][]int32, details kadm.TopicDetails, known func(batch.TopicPartition) bool) (partitionSet, error) {
 	set := make(partitionSet)
-	for _, t := range sortedKeys(assign) {
+	for _, t := range slices.Sorted(maps.Keys(assign)) {
 		d, ok := details[t]
 		exists := ok && !errors.Is(d.Err, kerr.UnknownTopicOrPartition)
 		if exists && d.Err != nil {

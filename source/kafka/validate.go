@@ -3,9 +3,10 @@ package kafka
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -72,7 +73,7 @@ func validateTopicNames(topics []string) error {
 }
 
 func validateAssign(assign map[string][]int32) error {
-	for _, t := range sortedKeys(assign) {
+	for _, t := range slices.Sorted(maps.Keys(assign)) {
 		if err := validTopicName(t); err != nil {
 			return err
 		}
@@ -200,13 +201,4 @@ func (o *Options) validateLimits() error {
 		return fmt.Errorf("kafka: MinOffsetsPerTrigger %d is above MaxOffsetsPerTrigger %d, so no batch could ever start", o.MinOffsetsPerTrigger, o.MaxOffsetsPerTrigger)
 	}
 	return nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

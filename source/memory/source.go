@@ -3,7 +3,8 @@ package memory
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 
@@ -101,12 +102,7 @@ func lookup(name string) (*Source, bool) {
 func names() []string {
 	registry.Lock()
 	defer registry.Unlock()
-	out := make([]string, 0, len(registry.m))
-	for n := range registry.m {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(registry.m))
 }
 
 // Kind implements engine.Source.

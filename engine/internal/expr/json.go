@@ -3,7 +3,8 @@ package expr
 import (
 	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -66,19 +67,14 @@ func boolOption(set func(*jsonkernel.Options, bool)) func(*jsonkernel.Options, s
 
 // FromJSONOptionNames lists the from_json options, sorted.
 func FromJSONOptionNames() []string {
-	names := make([]string, 0, len(fromJSONOptions))
-	for k := range fromJSONOptions {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	return names
+	return slices.Sorted(maps.Keys(fromJSONOptions))
 }
 
 // parseFromJSONOptions reads Spark-named options (case-insensitively, as
 // Spark's options are).
 func parseFromJSONOptions(opts map[string]string) (jsonkernel.Options, error) {
 	var o jsonkernel.Options
-	for _, k := range sortedKeys(opts) {
+	for _, k := range slices.Sorted(maps.Keys(opts)) {
 		set, ok := lookupFold(fromJSONOptions, k)
 		if !ok {
 			return o, fmt.Errorf("unknown option %q (known: %s)", k, strings.Join(FromJSONOptionNames(), ", "))
@@ -101,15 +97,6 @@ func lookupFold[V any](m map[string]V, k string) (V, bool) {
 	}
 	var zero V
 	return zero, false
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // FromJSON parses JSON text into a struct; malformed rows follow the mode.

@@ -1,7 +1,8 @@
 package expr
 
 import (
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -32,12 +33,7 @@ func register(fn resolveFn, ops ...string) {
 
 // Ops lists the ops the catalog implements, sorted.
 func Ops() []string {
-	out := make([]string, 0, len(catalog))
-	for op := range catalog {
-		out = append(out, op)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(catalog))
 }
 
 // Resolve resolves e to one expression. A star ("a.*") is refused here:
