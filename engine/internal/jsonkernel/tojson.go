@@ -10,6 +10,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/spate-io/spate/engine/internal/kernels"
 )
 
 // WriteOptions mirror the options of Spark's to_json. The zero value is
@@ -266,57 +268,17 @@ func (w *writer) mapKey(out []byte, keys arrow.Array, j int) []byte {
 }
 
 // appendJavaFloat writes v as Java's Double.toString (Float.toString for
-// bits 32) does, which is what Spark's to_json emits: the shortest digits
-// that round-trip, plain with at least one fraction digit for magnitudes in
-// [1e-3, 1e7), else d.dddE±n. NaN and infinities are quoted strings, as
-// Jackson writes them by default.
+// bits 32) does, which is what Spark's to_json emits (kernels.AppendJava*).
+// NaN and infinities are quoted strings, as Jackson writes them by
+// default.
 func appendJavaFloat(out []byte, v float64, bits int) []byte {
-	switch {
-	case math.IsNaN(v):
-		return append(out, `"NaN"`...)
-	case math.IsInf(v, 1):
-		return append(out, `"Infinity"`...)
-	case math.IsInf(v, -1):
-		return append(out, `"-Infinity"`...)
-	case v == 0:
-		if math.Signbit(v) {
-			return append(out, "-0.0"...)
-		}
-		return append(out, "0.0"...)
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		out = append(out, '"')
+		out = kernels.AppendJavaDouble(out, v)
+		return append(out, '"')
 	}
-	if abs := math.Abs(v); abs >= 1e-3 && abs < 1e7 {
-		start := len(out)
-		out = strconv.AppendFloat(out, v, 'f', -1, bits)
-		if !hasByte(out[start:], '.') {
-			out = append(out, ".0"...)
-		}
-		return out
+	if bits == 32 {
+		return kernels.AppendJavaFloat(out, float32(v))
 	}
-	e := strconv.AppendFloat(nil, v, 'e', -1, bits) // d.ddde±XX
-	mant, exp := e, []byte(nil)
-	for k := range e {
-		if e[k] == 'e' {
-			mant, exp = e[:k], e[k+1:]
-			break
-		}
-	}
-	out = append(out, mant...)
-	if !hasByte(mant, '.') {
-		out = append(out, ".0"...)
-	}
-	out = append(out, 'E')
-	if exp[0] == '-' {
-		out = append(out, '-')
-	}
-	n, _ := strconv.Atoi(string(exp[1:]))
-	return strconv.AppendInt(out, int64(n), 10)
-}
-
-func hasByte(b []byte, c byte) bool {
-	for _, x := range b {
-		if x == c {
-			return true
-		}
-	}
-	return false
+	return kernels.AppendJavaDouble(out, v)
 }
