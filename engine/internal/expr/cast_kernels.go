@@ -2,6 +2,7 @@ package expr
 
 import (
 	"math"
+	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -36,10 +37,10 @@ func toStringKernel(from arrow.DataType) (castKernel, error) {
 		return formatKernel(func(a arrow.Array) func([]byte, int) []byte {
 			if a.DataType().ID() == arrow.UINT64 {
 				u := a.(*array.Uint64)
-				return func(dst []byte, i int) []byte { return appendUint(dst, u.Value(i)) }
+				return func(dst []byte, i int) []byte { return strconv.AppendUint(dst, u.Value(i), 10) }
 			}
 			r := intReader(a)
-			return func(dst []byte, i int) []byte { return appendInt(dst, r(i)) }
+			return func(dst []byte, i int) []byte { return strconv.AppendInt(dst, r(i), 10) }
 		}), nil
 	case from.ID() == arrow.FLOAT64:
 		return formatKernel(func(a arrow.Array) func([]byte, int) []byte {
@@ -102,28 +103,6 @@ func finishBinary(b *array.BinaryBuilder) arrow.Array {
 	a := b.NewArray()
 	defer a.Release()
 	return array.MakeFromData(a.Data())
-}
-
-func appendInt(dst []byte, v int64) []byte {
-	if v < 0 {
-		dst = append(dst, '-')
-		return appendUint(dst, uint64(-(v+1))+1)
-	}
-	return appendUint(dst, uint64(v))
-}
-
-func appendUint(dst []byte, v uint64) []byte {
-	var buf [20]byte
-	i := len(buf)
-	for {
-		i--
-		buf[i] = byte('0' + v%10)
-		v /= 10
-		if v == 0 {
-			break
-		}
-	}
-	return append(dst, buf[i:]...)
 }
 
 // int64Out collects int64 results and converts them to the target type

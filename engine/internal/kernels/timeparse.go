@@ -1,6 +1,7 @@
 package kernels
 
 import (
+	"strconv"
 	"strings"
 	"time"
 )
@@ -234,7 +235,7 @@ func FormatDate(dst []byte, day int64) []byte {
 	if y < 1000 {
 		dst = append(dst, "000"[:3-digitsOf(y)+1]...)
 	}
-	dst = appendInt(dst, y)
+	dst = strconv.AppendInt(dst, y, 10)
 	dst = append(dst, '-')
 	dst = append2(dst, m)
 	dst = append(dst, '-')
@@ -252,18 +253,4 @@ func digitsOf(v int64) int {
 
 func append2(dst []byte, v int64) []byte {
 	return append(dst, byte('0'+v/10), byte('0'+v%10))
-}
-
-func appendInt(dst []byte, v int64) []byte {
-	var buf [20]byte
-	i := len(buf)
-	for {
-		i--
-		buf[i] = byte('0' + v%10)
-		v /= 10
-		if v == 0 {
-			break
-		}
-	}
-	return append(dst, buf[i:]...)
 }
