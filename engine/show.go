@@ -38,7 +38,7 @@ func appendValueText(dst []byte, a arrow.Array, i int) []byte {
 	case *array.Float32:
 		return kernels.AppendJavaFloat(dst, x.Value(i))
 	case *array.Timestamp:
-		us := toMicros(int64(x.Value(i)), x.DataType().(*arrow.TimestampType).Unit)
+		us := kernels.ToMicros(int64(x.Value(i)), x.DataType().(*arrow.TimestampType).Unit.Multiplier())
 		return kernels.FormatTimestamp(dst, us)
 	case *array.Date32:
 		return kernels.FormatDate(dst, int64(x.Value(i)))
@@ -94,18 +94,6 @@ func appendMap(dst []byte, m *array.Map, i int) []byte {
 		dst = appendValueText(dst, m.Items(), int(j))
 	}
 	return append(dst, '}')
-}
-
-func toMicros(v int64, unit arrow.TimeUnit) int64 {
-	switch unit {
-	case arrow.Second:
-		return v * kernels.MicrosPerSecond
-	case arrow.Millisecond:
-		return v * 1000
-	case arrow.Nanosecond:
-		return kernels.FloorDiv(v, 1000)
-	}
-	return v
 }
 
 // ShowOptions shape ShowString's table.

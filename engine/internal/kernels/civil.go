@@ -1,5 +1,7 @@
 package kernels
 
+import "time"
+
 // Civil (proleptic Gregorian) date arithmetic in UTC, as Spark computes
 // year(), month() and friends in a UTC session. The algorithms are Howard
 // Hinnant's days_from_civil / civil_from_days: exact for every int64 day.
@@ -11,6 +13,22 @@ const (
 	MicrosPerHour   = 60 * MicrosPerMinute
 	MicrosPerDay    = 24 * MicrosPerHour
 )
+
+// ToMicros converts v counts of unit (time.Second, time.Millisecond,
+// time.Microsecond or time.Nanosecond: an Arrow timestamp's
+// Unit.Multiplier()) to microseconds, flooring nanoseconds. Seconds and
+// milliseconds past the int64 range of microseconds wrap.
+func ToMicros(v int64, unit time.Duration) int64 {
+	switch unit {
+	case time.Second:
+		return v * MicrosPerSecond
+	case time.Millisecond:
+		return v * 1000
+	case time.Nanosecond:
+		return floorDiv(v, 1000)
+	}
+	return v
+}
 
 // DaysFromCivil is the day number (days since 1970-01-01) of y-m-d.
 func DaysFromCivil(y, m, d int64) int64 {

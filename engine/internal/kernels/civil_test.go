@@ -56,3 +56,19 @@ func TestTruncMicros(t *testing.T) {
 		t.Fatal("unknown unit accepted")
 	}
 }
+
+func TestToMicros(t *testing.T) {
+	for _, tc := range []struct {
+		v    int64
+		unit time.Duration
+		want int64
+	}{
+		{3, time.Second, 3_000_000}, {-3, time.Second, -3_000_000},
+		{1500, time.Millisecond, 1_500_000}, {42, time.Microsecond, 42},
+		{1999, time.Nanosecond, 1}, {-1, time.Nanosecond, -1}, {-1000, time.Nanosecond, -1},
+	} {
+		if got := ToMicros(tc.v, tc.unit); got != tc.want {
+			t.Errorf("ToMicros(%d, %s) = %d, want %d", tc.v, tc.unit, got, tc.want)
+		}
+	}
+}

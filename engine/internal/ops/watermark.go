@@ -27,13 +27,13 @@ func (w *watermarkOp) apply(r *run, _ int, in batch, next push) error {
 // observeEventTimes widens the counters' event-time range (microseconds)
 // with the valid values of a timestamp column.
 func observeEventTimes(cs *Counters, c arrow.Array) {
-	unit := c.DataType().(*arrow.TimestampType).Unit
+	unit := c.DataType().(*arrow.TimestampType).Unit.Multiplier()
 	vals := arrow.GetValues[int64](c.Data(), 1)
 	for i, v := range vals {
 		if c.IsNull(i) {
 			continue
 		}
-		us := toMicros(v, unit)
+		us := kernels.ToMicros(v, unit)
 		if !cs.HasEventTime || us < cs.EventTimeMin {
 			cs.EventTimeMin = us
 		}
@@ -42,16 +42,4 @@ func observeEventTimes(cs *Counters, c arrow.Array) {
 		}
 		cs.HasEventTime = true
 	}
-}
-
-func toMicros(v int64, unit arrow.TimeUnit) int64 {
-	switch unit {
-	case arrow.Second:
-		return v * kernels.MicrosPerSecond
-	case arrow.Millisecond:
-		return v * 1000
-	case arrow.Nanosecond:
-		return kernels.FloorDiv(v, 1000)
-	}
-	return v
 }
