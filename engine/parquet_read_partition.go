@@ -6,6 +6,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/scalar"
+
+	"github.com/spate-io/spate/engine/internal/kernels"
 )
 
 // partitionedFile is a file to read and its folder relative to the folder
@@ -152,7 +154,7 @@ func unescapePathName(s string) string {
 	b.Grow(len(s))
 	for i := 0; i < len(s); i++ {
 		if s[i] == '%' && i+2 < len(s) {
-			if hi, lo := unhex(s[i+1]), unhex(s[i+2]); hi >= 0 && lo >= 0 {
+			if hi, lo := kernels.HexDigit(s[i+1]), kernels.HexDigit(s[i+2]); hi >= 0 && lo >= 0 {
 				b.WriteRune(rune(hi<<4 | lo))
 				i += 2
 				continue
@@ -161,16 +163,4 @@ func unescapePathName(s string) string {
 		b.WriteByte(s[i])
 	}
 	return b.String()
-}
-
-func unhex(c byte) int {
-	switch {
-	case '0' <= c && c <= '9':
-		return int(c - '0')
-	case 'a' <= c && c <= 'f':
-		return int(c-'a') + 10
-	case 'A' <= c && c <= 'F':
-		return int(c-'A') + 10
-	}
-	return -1
 }

@@ -2,6 +2,8 @@ package jsonkernel
 
 import (
 	"unicode/utf8"
+
+	"github.com/spate-io/spate/engine/internal/kernels"
 )
 
 // scanner validates JSON text in place. It never builds a tree: callers ask
@@ -111,25 +113,13 @@ func (s *scanner) escape(i int) (int, *rowError) {
 			return 0, syntaxErr(i, "truncated \\u escape")
 		}
 		for k := i + 2; k < i+6; k++ {
-			if hexVal(in[k]) < 0 {
+			if kernels.HexDigit(in[k]) < 0 {
 				return 0, syntaxErr(k, "invalid hex digit %q in \\u escape", in[k])
 			}
 		}
 		return 6, nil
 	}
 	return 0, syntaxErr(i, "invalid escape sequence \\%c", in[i+1])
-}
-
-func hexVal(c byte) int {
-	switch {
-	case '0' <= c && c <= '9':
-		return int(c - '0')
-	case 'a' <= c && c <= 'f':
-		return int(c-'a') + 10
-	case 'A' <= c && c <= 'F':
-		return int(c-'A') + 10
-	}
-	return -1
 }
 
 // num scans the number at i (a '-' or a digit). isFloat is true when it has

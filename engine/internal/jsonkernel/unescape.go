@@ -3,6 +3,8 @@ package jsonkernel
 import (
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/spate-io/spate/engine/internal/kernels"
 )
 
 // appendUnescaped appends the decoded text of the string content
@@ -72,7 +74,7 @@ func decodeEscape(in []byte, i, end int) (rune, int) {
 func hex4(in []byte, i int) rune {
 	var r rune
 	for k := i; k < i+4; k++ {
-		r = r<<4 | rune(hexVal(in[k]))
+		r = r<<4 | rune(kernels.HexDigit(in[k]))
 	}
 	return r
 }
