@@ -14,6 +14,10 @@ import (
 	"github.com/spate-io/spate/broker/cluster"
 )
 
+// hwCheckpointInterval is how often the high watermarks are written
+// (replica.high.watermark.checkpoint.interval.ms).
+const hwCheckpointInterval = 5 * time.Second
+
 // replicaManager makes this broker's partitions follow the metadata (Kafka's
 // ReplicaManager): on every published change it opens the logs of new
 // replicas, turns partitions into leaders (with a Tracker) or followers
@@ -29,6 +33,7 @@ type replicaManager struct {
 	// Owned by the run goroutine.
 	fetchers  map[int32]*fetcher
 	following map[cluster.TopicPartition]int32 // partition -> the leader it is fetched from
+	hwStart   map[cluster.TopicPartition]int64 // the checkpoint read at start-up
 
 	appliedMu   sync.Mutex
 	applied     uint64 // metadata index acted on
@@ -68,8 +73,12 @@ func (rm *replicaManager) run() {
 		}
 		b.log.Warn("broker: waiting for the controller to register this broker", "err", err)
 	}
+	rm.hwStart = rm.loadHWCheckpoint()
+	defer rm.saveHWCheckpoint()
 	tick := time.NewTicker(max(b.cfg.ReplicaLagTimeMax/2, 10*time.Millisecond))
 	defer tick.Stop()
+	checkpoint := time.NewTicker(hwCheckpointInterval)
+	defer checkpoint.Stop()
 	var old *cluster.State
 	for {
 		s, changed := b.ctl.Watch()
@@ -92,6 +101,8 @@ func (rm *replicaManager) run() {
 		case <-changed:
 		case now := <-tick.C:
 			rm.tick(now)
+		case <-checkpoint.C:
+			rm.saveHWCheckpoint()
 		case <-b.ctx.Done():
 			return
 		}
@@ -214,6 +225,7 @@ func (rm *replicaManager) ensure(ch cluster.PartitionChange, configs map[string]
 		return nil, err
 	}
 	p := newPartition(ch.TopicPartition, ch.TopicID, l, rm.b.cfg.NodeID, rm.b.bell.ring, rm.b.ctl.Reachable)
+	p.hw = rm.hwStart[ch.TopicPartition] // capped at the log end when read
 	rm.mu.Lock()
 	rm.parts[ch.TopicPartition] = p
 	rm.mu.Unlock()

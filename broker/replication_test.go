@@ -2,12 +2,18 @@ package broker_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/spate-io/spate/broker/brokertest"
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
 )
 
 // createReplicated creates topic with RF 3 and min.insync.replicas 2.
@@ -77,25 +83,68 @@ func waitFullISR(t testing.TB, adm *kadm.Client, topic string) {
 	})
 }
 
-// TestInProcessLeaderKills kills the leader of each partition in turn
-// under an acks=all load in an in-process cluster, restarting it each
-// time: everything acknowledged is read back once and in order.
-func TestInProcessLeaderKills(t *testing.T) {
+// TestInProcessOperations runs an in-process cluster under a paced
+// acks=all load through the operations of a rolling restart: each broker
+// in turn leaves gracefully (its leaderships move at once) and comes back;
+// a preferred leader election then restores the leaders the assignment
+// prefers; a replication factor above the live brokers is refused with a
+// clear error. Nothing acknowledged is lost.
+func TestInProcessOperations(t *testing.T) {
 	c := brokertest.StartCluster(t, 3)
-	adm := kadm.NewClient(newClient(t, c.Addrs()[0]))
-	createReplicated(t, adm, "kills", 3)
-	w := startWorkload(t, c.Addrs(), "kills")
+	// Metadata requests are answered from kgo's cache for MetadataMinAge.
+	adm := kadm.NewClient(newClient(t, c.Addrs()[0], kgo.SeedBrokers(c.Addrs()...), kgo.MetadataMinAge(50*time.Millisecond)))
+	createReplicated(t, adm, "ops", 3)
+	w := startPacedWorkload(t, c.Addrs(), "ops", 20000)
 	w.waitAcked(2000, 30*time.Second)
-	for p := int32(0); p < 3; p++ {
-		victim := leaderOf(t, adm, "kills", p)
-		t.Logf("killing broker %d, leader of partition %d", victim, p)
-		c.Kill(victim)
-		w.waitAcked(2000, 30*time.Second)
-		c.Restart(victim)
-		adm = kadm.NewClient(newClient(t, c.Addrs()[0]))
-		waitFullISR(t, adm, "kills")
-		w.waitAcked(2000, 30*time.Second)
+	for id := int32(1); id <= 3; id++ {
+		c.Stop(id)
+		for p := int32(0); p < 3; p++ {
+			w.waitAckedOn(p, 500, 30*time.Second)
+		}
+		waitFor(t, 10*time.Second, 50*time.Millisecond, func() error {
+			if ls, _ := leaders(t, adm, "ops"); slices.Contains(slices.Collect(maps.Values(ls)), id) {
+				return fmt.Errorf("broker %d left but still leads %v", id, ls)
+			}
+			return nil
+		})
+		c.Restart(id)
+		adm = kadm.NewClient(newClient(t, c.Addrs()[0], kgo.SeedBrokers(c.Addrs()...), kgo.MetadataMinAge(50*time.Millisecond)))
+		waitFullISR(t, adm, "ops")
 	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res, err := adm.ElectLeaders(ctx, kadm.ElectPreferredReplica, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ps := range res {
+		for _, r := range ps {
+			if r.Err != nil {
+				t.Fatalf("preferred election of %s-%d: %v %s", r.Topic, r.Partition, r.Err, r.ErrMessage)
+			}
+		}
+	}
+	// Every broker applies the election a moment after the one that answered.
+	waitFor(t, 10*time.Second, 50*time.Millisecond, func() error {
+		tds, err := adm.ListTopics(ctx, "ops")
+		if err != nil {
+			return err
+		}
+		for _, p := range tds["ops"].Partitions {
+			if p.Leader != p.Replicas[0] {
+				return fmt.Errorf("partition %d: leader %d after a preferred election, replicas %v", p.Partition, p.Leader, p.Replicas)
+			}
+		}
+		return nil
+	})
+
+	r, err := adm.CreateTopic(ctx, 1, 4, nil, "too-many")
+	if !errors.Is(r.Err, kerr.InvalidReplicationFactor) || !strings.Contains(r.ErrMessage, "larger than the 3 live brokers") {
+		t.Fatalf("RF 4 on 3 brokers: %v %v %q", err, r.Err, r.ErrMessage)
+	}
+
+	w.waitAcked(2000, 30*time.Second)
 	w.stop()
-	verifyAcked(t, c.Addrs(), "kills", w.ackedSnapshot())
+	verifyAcked(t, c.Addrs(), "ops", w.ackedSnapshot())
 }

@@ -18,6 +18,7 @@ import (
 type workload struct {
 	t      testing.TB
 	cl     *kgo.Client
+	rate   int // records per second, 0: as fast as possible
 	cancel context.CancelFunc
 	done   chan struct{}
 
@@ -31,6 +32,12 @@ type workload struct {
 
 func startWorkload(t testing.TB, addrs []string, topic string, opts ...kgo.Opt) *workload {
 	t.Helper()
+	return startPacedWorkload(t, addrs, topic, 0, opts...)
+}
+
+// startPacedWorkload is startWorkload at about rate records per second.
+func startPacedWorkload(t testing.TB, addrs []string, topic string, rate int, opts ...kgo.Opt) *workload {
+	t.Helper()
 	opts = append([]kgo.Opt{kgo.SeedBrokers(addrs...), kgo.DefaultProduceTopic(topic), kgo.RequiredAcks(kgo.AllISRAcks()),
 		kgo.MetadataMinAge(100 * time.Millisecond), kgo.RetryBackoffFn(func(int) time.Duration { return 50 * time.Millisecond })}, opts...)
 	cl, err := kgo.NewClient(opts...)
@@ -38,7 +45,7 @@ func startWorkload(t testing.TB, addrs []string, topic string, opts ...kgo.Opt) 
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	w := &workload{t: t, cl: cl, cancel: cancel, done: make(chan struct{}), per: map[int32]int{}, ends: map[int32]int64{}}
+	w := &workload{t: t, cl: cl, rate: rate, cancel: cancel, done: make(chan struct{}), per: map[int32]int{}, ends: map[int32]int64{}}
 	go w.run(ctx)
 	t.Cleanup(w.stop)
 	return w
@@ -46,7 +53,16 @@ func startWorkload(t testing.TB, addrs []string, topic string, opts ...kgo.Opt) 
 
 func (w *workload) run(ctx context.Context) {
 	defer close(w.done)
+	start := time.Now()
 	for i := 0; ctx.Err() == nil; i++ {
+		if w.rate > 0 && i%100 == 0 {
+			if ahead := time.Duration(i)*time.Second/time.Duration(w.rate) - time.Since(start); ahead > 0 {
+				select {
+				case <-time.After(ahead):
+				case <-ctx.Done():
+				}
+			}
+		}
 		v := i
 		w.cl.Produce(ctx, &kgo.Record{Key: []byte(strconv.Itoa(v % 97)), Value: []byte(strconv.Itoa(v))}, func(r *kgo.Record, err error) {
 			w.mu.Lock()

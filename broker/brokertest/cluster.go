@@ -100,8 +100,10 @@ func (c *Cluster) start(nd *node) {
 	}
 	c.mu.Lock()
 	nd.b = b
-	// Restarts keep the Kafka address clients and metadata know.
+	// Restarts keep the Kafka and gossip addresses, as a restarted
+	// process would.
 	nd.cfg.Listen = b.Addr()
+	nd.cfg.Cluster.GossipAddr = b.GossipAddr()
 	c.mu.Unlock()
 }
 
@@ -170,7 +172,7 @@ func (c *Cluster) down(id int32, how func(*broker.Broker) error) {
 	}
 }
 
-// Restart starts broker id again on its data folder and Kafka address,
+// Restart starts broker id again on its data folder, Kafka and gossip addresses,
 // joining through the running brokers, and waits until it is ready.
 func (c *Cluster) Restart(id int32) {
 	c.t.Helper()
