@@ -23,13 +23,13 @@ import (
 // chaos reports whether the long fault suites run (SPATE_CHAOS=1).
 func chaos() bool { return os.Getenv("SPATE_CHAOS") != "" }
 
-// TestKillLeadersUnderLoad is the failure test: 3 broker
+// TestChaosKillLeadersUnderLoad is the failure test: 3 broker
 // processes, a topic with RF 3 and min.insync.replicas 2, an idempotent
 // acks=all producer at full speed; the leader of every partition in turn
 // is killed with SIGKILL and restarted. Consumers then read everything
 // acknowledged, once and in order per partition. One round (every
 // partition once) by default, 10 with SPATE_CHAOS=1.
-func TestKillLeadersUnderLoad(t *testing.T) {
+func TestChaosKillLeadersUnderLoad(t *testing.T) {
 	rounds := 1
 	if chaos() {
 		rounds = 10

@@ -10,6 +10,13 @@
 // Options adjust the broker.Config before start:
 //
 //	b := brokertest.StartBroker(t, func(c *broker.Config) { c.DefaultPartitions = 6 })
+//
+// StartCluster starts an in-process cluster with fault hooks:
+//
+//	c := brokertest.StartCluster(t, 3)
+//	cl, _ := kgo.NewClient(kgo.SeedBrokers(c.Addrs()...))
+//	c.Kill(2)    // a crash, as the others see it
+//	c.Restart(2) // same data, same addresses
 package brokertest
 
 import (

@@ -11,7 +11,8 @@
 //     State; EncodeState/DecodeState snapshot it. Commands: RegisterBroker,
 //     FenceBroker, UnfenceBroker, CreateTopic, DeleteTopic,
 //     CreatePartitions, AlterConfigs, AlterPartition (KIP-497, checked
-//     against the partition epoch), ElectLeaders and Reassign (KIP-455).
+//     against the partition epoch), ElectLeaders, Reassign (KIP-455) and
+//     AllocateProducerIDs (blocks of idempotent producer ids, KIP-730).
 //   - AssignReplicas, ImbalancedPartitions and the leader election inside
 //     Apply: Kafka's controller logic (round-robin rack-aware assignment,
 //     clean election from the ISR, unclean only when the topic allows it,
@@ -22,6 +23,10 @@
 //     driven by the time passed in.
 //   - Changes: the partitions a broker must become leader or follower of,
 //     or drop, between two metadata versions.
+//
+// Local is the control plane of a broker running alone: the same State
+// and Commands applied in-process and saved to one file, so that a single
+// broker starts in milliseconds and runs exactly a cluster member's code.
 //
 // Controller is the IO around them. Controller-eligible brokers are raft
 // voters (hashicorp/raft, a bbolt log store fsynced on every write, file
@@ -35,7 +40,11 @@
 // partitions get leaders from their ISRs), unfences the ones that come
 // back, adds joining nodes to raft, and rebalances leaders. Commands sent
 // to a node that is not the controller are forwarded to it over the raft
-// port.
+// port. Controller-eligible brokers are voters; with AutoVoter the
+// controller makes the first DesiredVoters (3) brokers to join voters and
+// the rest non-voters. Reachable tells a partition leader which brokers
+// failure detection still sees, without the controller; Crash stops a node
+// as a crash would, for fault tests.
 //
 // # Usage
 //
