@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spate-io/spate/engine"
 	"github.com/spate-io/spate/engine/plan"
@@ -117,17 +118,30 @@ func checkSource(ctx context.Context, name string, i int, s plan.Source) error {
 		return refuse(http.StatusUnprocessableEntity, "driver: query %q: cannot open source %d (%s): %v", name, i, s.Kind, err)
 	}
 	defer st.Close()
-	latest, err := st.LatestOffsets(ctx)
-	if err != nil {
-		return refuse(http.StatusUnprocessableEntity, "driver: query %q: cannot list the offsets of source %d (%s): %v", name, i, s.Kind, err)
+	// A topic created a moment ago may not have reached the broker that
+	// answers yet (in a cluster, metadata spreads through the controller's
+	// log): look again for a little while before calling it missing.
+	deadline := time.Now().Add(topicVisibleWait)
+	for {
+		latest, err := st.LatestOffsets(ctx)
+		if err != nil {
+			return refuse(http.StatusUnprocessableEntity, "driver: query %q: cannot list the offsets of source %d (%s): %v", name, i, s.Kind, err)
+		}
+		missing := missingTopics(s.Options, latest)
+		if len(missing) == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return refuse(http.StatusUnprocessableEntity,
+				"driver: query %q reads topic %s, which does not exist; create it first (spate topic create %s) or fix the topic name in the job",
+				name, strings.Join(missing, ", "), missing[0])
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
-	if missing := missingTopics(s.Options, latest); len(missing) > 0 {
-		return refuse(http.StatusUnprocessableEntity,
-			"driver: query %q reads topic %s, which does not exist; create it first (spate topic create %s) or fix the topic name in the job",
-			name, strings.Join(missing, ", "), missing[0])
-	}
-	return nil
 }
+
+// topicVisibleWait is how long a submit waits for a missing topic to appear.
+const topicVisibleWait = 3 * time.Second
 
 // missingTopics lists the topics a source subscribes to by name
 // (options {"subscribe": [...]}, as the Kafka source writes them) that
