@@ -184,11 +184,6 @@ func (b *Broker) GossipAddr() string {
 // knows it, -1 if none is elected.
 func (b *Broker) ControllerID() int32 { return b.ctl.ControllerID() }
 
-// advertised is the host:port given to clients in Metadata.
-func (b *Broker) advertised() (string, int32) {
-	return splitHostPort(b.addr)
-}
-
 func splitHostPort(addr string) (string, int32) {
 	host, port, _ := net.SplitHostPort(addr)
 	var p int32

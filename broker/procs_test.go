@@ -132,14 +132,17 @@ func (c *procCluster) start(id int32, join bool) {
 // kill sends SIGKILL to broker id and waits for it to be gone.
 func (c *procCluster) kill(id int32) {
 	c.mu.Lock()
-	nd := c.nodes[id]
-	if nd == nil {
-		c.mu.Unlock()
+	var cmd *exec.Cmd
+	var exited chan struct{}
+	nd, ok := c.nodes[id]
+	if ok {
+		cmd, exited = nd.cmd, nd.exited
+		nd.cmd = nil
+	}
+	c.mu.Unlock()
+	if !ok {
 		c.t.Fatalf("no broker %d", id)
 	}
-	cmd, exited := nd.cmd, nd.exited
-	nd.cmd = nil
-	c.mu.Unlock()
 	if cmd == nil {
 		return
 	}

@@ -1,13 +1,7 @@
 package cmd
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"net"
-	"path/filepath"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spate-io/spate/broker"
@@ -91,15 +85,8 @@ func (c *controllerFlag) Set(s string) error {
 
 func (c *controllerFlag) Type() string { return "bool" }
 
-// config is the broker configuration the flags describe; an invalid
-// --timing falls back to the default (checkedConfig reports it).
-func (f *brokerFlags) config() broker.Config {
-	cfg, _ := f.checkedConfig()
-	return cfg
-}
-
-// checkedConfig is config with the flag values validated.
-func (f *brokerFlags) checkedConfig() (broker.Config, error) {
+// config is the broker configuration the flags describe, validated.
+func (f *brokerFlags) config() (broker.Config, error) {
 	delay := f.joinDelay
 	if delay == 0 {
 		delay = -1 // Config's zero means the default; 0 here means none
@@ -150,7 +137,7 @@ func init() {
 			if f.data == "" {
 				return fmt.Errorf("--data is required: the folder for the partition logs")
 			}
-			cfg, err := f.checkedConfig()
+			cfg, err := f.config()
 			if err != nil {
 				return err
 			}
@@ -187,85 +174,4 @@ func startBroker(cfg broker.Config) (*broker.Broker, error) {
 		return nil, err
 	}
 	return b, nil
-}
-
-// brokerCluster is n brokers in this process forming one cluster, for
-// `spate dev`: broker i (1..n) keeps its data in <data>/broker-i and
-// serves Kafka on the listen port + i - 1; gossip and raft take free
-// ports. Topics get min(n, 3) replicas and min.insync.replicas 2 when
-// there are 3 or more brokers.
-type brokerCluster struct{ brokers []*broker.Broker }
-
-// startBrokerCluster starts the brokers described by f (its id, listen
-// port and data folder are the first broker's) and waits until all are
-// ready.
-func startBrokerCluster(ctx context.Context, f brokerFlags, n int) (*brokerCluster, error) {
-	if n < 1 {
-		return nil, fmt.Errorf("a cluster needs at least 1 broker, not %d", n)
-	}
-	host, portStr, err := net.SplitHostPort(f.listen)
-	port, perr := strconv.Atoi(portStr)
-	if err != nil || perr != nil {
-		return nil, fmt.Errorf("--listen %q is not HOST:PORT", f.listen)
-	}
-	bc := &brokerCluster{}
-	for i := 0; i < n; i++ {
-		g := f
-		g.id = f.id + int32(i)
-		g.data = filepath.Join(f.data, "broker-"+strconv.Itoa(int(g.id)))
-		g.listen = net.JoinHostPort(host, strconv.Itoa(port+i))
-		if port == 0 {
-			g.listen = net.JoinHostPort(host, "0")
-		}
-		g.advertise = ""
-		g.gossip = net.JoinHostPort(host, "0")
-		if i > 0 {
-			g.join = []string{bc.brokers[0].GossipAddr()}
-		}
-		g.replication, g.offsetsRF = int16(min(n, 3)), int16(min(n, 3))
-		if n >= 3 {
-			g.minISR = 2
-		}
-		cfg, err := g.checkedConfig()
-		if err == nil {
-			var b *broker.Broker
-			if b, err = startBroker(cfg); err == nil {
-				bc.brokers = append(bc.brokers, b)
-			}
-		}
-		if err != nil {
-			bc.Close()
-			return nil, fmt.Errorf("starting broker %d: %w", g.id, err)
-		}
-	}
-	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-	for _, b := range bc.brokers {
-		if err := b.WaitReady(ctx); err != nil {
-			bc.Close()
-			return nil, err
-		}
-	}
-	return bc, nil
-}
-
-// Addrs are the brokers' Kafka addresses.
-func (bc *brokerCluster) Addrs() []string {
-	out := make([]string, len(bc.brokers))
-	for i, b := range bc.brokers {
-		out[i] = b.Addr()
-	}
-	return out
-}
-
-// Bootstrap is the comma-separated Kafka addresses, for --brokers.
-func (bc *brokerCluster) Bootstrap() string { return strings.Join(bc.Addrs(), ",") }
-
-// Close stops every broker, the last started first.
-func (bc *brokerCluster) Close() error {
-	var errs []error
-	for i := len(bc.brokers) - 1; i >= 0; i-- {
-		errs = append(errs, bc.brokers[i].Close())
-	}
-	return errors.Join(errs...)
 }
