@@ -53,7 +53,7 @@ func init() {
 	f.IntVar(&df.slots, "slots", 2, "task slots per executor")
 	f.StringVar(&df.driver, "driver-listen", driver.DefaultListen, "the driver's HTTP address")
 	f.IntVar(&df.rate, "rate", 2000, "demo events per second")
-	f.IntVar(&df.brokers, "brokers", 1, "broker processes; more than one form a replicated cluster (Kafka ports --listen, +1, ...)")
+	f.IntVar(&df.brokers, "brokers", 3, "broker processes; more than one form a replicated cluster, topics replicated min(N,3) ways (Kafka ports --listen, +1, ...)")
 	addCommand(c)
 }
 

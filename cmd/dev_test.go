@@ -32,7 +32,7 @@ func TestDevRunsTheClusterAndTheDemo(t *testing.T) {
 		t.Skip("starts processes")
 	}
 	data := t.TempDir()
-	cmd := exec.Command(testcluster.Binary(t), "dev", "--data", data, "--duration", "4s", "--rate", "500",
+	cmd := exec.Command(testcluster.Binary(t), "dev", "--data", data, "--duration", "4s", "--rate", "500", "--brokers", "1",
 		"--listen", testcluster.FreeAddr(t), "--driver-listen", testcluster.FreeAddr(t))
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -84,5 +84,15 @@ func TestPlanDevBrokers(t *testing.T) {
 		if _, err := planDevBrokers(brokerFlags{listen: bad.listen}, bad.n, "/d", free); err == nil {
 			t.Errorf("--listen %s --brokers %d: no error", bad.listen, bad.n)
 		}
+	}
+}
+
+func TestDevStartsThreeBrokersByDefault(t *testing.T) {
+	c, _, err := root.Find([]string{"dev"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Flags().Lookup("brokers").DefValue; got != "3" {
+		t.Fatalf("spate dev --brokers defaults to %s, want 3 (a replicated cluster, RF 3)", got)
 	}
 }
