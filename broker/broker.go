@@ -48,6 +48,9 @@ func New(cfg Config) (b *Broker, err error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("broker: creating data folder: %w", err)
 	}
+	if err := checkDataLayout(cfg.DataDir); err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	b = &Broker{cfg: cfg, log: cfg.Logger, ctx: ctx, cancel: cancel, conns: map[*conn]struct{}{}}
 	b.pids.b = b
@@ -92,6 +95,18 @@ func New(cfg Config) (b *Broker, err error) {
 		<-b.replicas.ready
 	}
 	return b, nil
+}
+
+// checkDataLayout refuses a data folder of the earliest broker (topics in
+// meta.json, no cluster metadata): its partitions would look like strays
+// and be deleted.
+func checkDataLayout(dir string) error {
+	_, old := os.Stat(filepath.Join(dir, "meta.json"))
+	_, cur := os.Stat(filepath.Join(dir, "cluster"))
+	if old == nil && os.IsNotExist(cur) {
+		return fmt.Errorf("broker: %s holds data of an earlier spate broker (meta.json), which this version does not read; move it away or start with another --data", dir)
+	}
+	return nil
 }
 
 // Start serves clients in the background.
