@@ -178,6 +178,15 @@ func (b *Broker) acceptLoop(ln net.Listener) error {
 	}
 }
 
+// Leader is the broker id leading partition p of topic in this broker's
+// metadata, -1 when it has none or does not exist.
+func (b *Broker) Leader(topic string, p int32) int32 {
+	if part, ok := b.meta().Partition(topic, p); ok {
+		return part.Leader
+	}
+	return -1
+}
+
 // NodeID is the broker's id.
 func (b *Broker) NodeID() int32 { return b.cfg.NodeID }
 

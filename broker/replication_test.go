@@ -88,7 +88,7 @@ func waitFullISR(t testing.TB, adm *kadm.Client, topic string) {
 // in turn leaves gracefully (its leaderships move at once) and comes back;
 // a preferred leader election then restores the leaders the assignment
 // prefers; a replication factor above the live brokers is refused with a
-// clear error. Nothing acknowledged is lost.
+// clear error; a crashed leader is replaced. Nothing acknowledged is lost.
 func TestInProcessOperations(t *testing.T) {
 	c := brokertest.StartCluster(t, 3)
 	// Metadata requests are answered from kgo's cache for MetadataMinAge.
@@ -144,7 +144,12 @@ func TestInProcessOperations(t *testing.T) {
 		t.Fatalf("RF 4 on 3 brokers: %v %v %q", err, r.Err, r.ErrMessage)
 	}
 
-	w.waitAcked(2000, 30*time.Second)
+	victim := c.LeaderOf("ops", 0)
+	c.Kill(victim)
+	w.waitAckedOn(0, 1000, 30*time.Second)
+	if l := c.LeaderOf("ops", 0); l == victim {
+		t.Fatalf("killed leader %d still leads", victim)
+	}
 	w.stop()
 	verifyAcked(t, c.Addrs(), "ops", w.ackedSnapshot())
 }

@@ -150,6 +150,30 @@ func (c *Cluster) Broker(id int32) *broker.Broker {
 	return nil
 }
 
+// LeaderOf waits (up to 30 s) until the running brokers agree on a leader
+// of partition p of topic and returns it.
+func (c *Cluster) LeaderOf(topic string, p int32) int32 {
+	c.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		leader, agreed := int32(-1), true
+		for _, b := range c.running() {
+			l := b.Leader(topic, p)
+			if l < 0 || (leader >= 0 && l != leader) {
+				agreed = false
+			}
+			leader = l
+		}
+		if agreed && leader >= 0 {
+			return leader
+		}
+		if time.Now().After(deadline) {
+			c.t.Fatalf("brokertest: no agreed leader of %s-%d", topic, p)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // Kill crashes broker id: the others learn it only through failure
 // detection.
 func (c *Cluster) Kill(id int32) { c.down(id, (*broker.Broker).Kill) }
