@@ -6,17 +6,18 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
-// ListOffsets v0-9.
+// ListOffsets v0-10.
 // Answered by the partition's leader (CurrentLeaderEpoch is checked).
 // Timestamp -2 is the log start offset, -1 the high watermark (the log end
 // for a replica, replica id >= 0), -3 (v7+, KIP-734) the record with the
 // largest timestamp, -4 (v8+) the local log start (there is no tiered
 // storage: the log start), -5 (v9+) the last tiered offset (-1: none);
 // any other the first offset whose timestamp is at least it (-1 when
-// there is none). v0 answers in OldStyleOffsets. The leader epoch of the
+// there is none). v0 answers in OldStyleOffsets; v10's TimeoutMillis is
+// moot (every answer is immediate). The leader epoch of the
 // answer is the one that wrote the record when known, else -1.
 
-func init() { register(2, 0, 9, false, (*Broker).handleListOffsets) }
+func init() { register(2, 0, 10, false, (*Broker).handleListOffsets) }
 
 func (b *Broker) handleListOffsets(cx *reqCtx) (kmsg.Response, error) {
 	req := cx.req.(*kmsg.ListOffsetsRequest)
