@@ -24,8 +24,17 @@ import (
 var (
 	spateOnce sync.Once
 	spateBin  string
+	spateDir  string // the temporary folder it was built in, removed by TestMain
 	spateErr  error
 )
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if spateDir != "" {
+		os.RemoveAll(spateDir)
+	}
+	os.Exit(code)
+}
 
 func spateBinary(t testing.TB) string {
 	t.Helper()
@@ -39,6 +48,7 @@ func spateBinary(t testing.TB) string {
 			spateErr = err
 			return
 		}
+		spateDir = dir
 		bin := filepath.Join(dir, "spate")
 		out, err := exec.Command("go", "build", "-o", bin, "github.com/spate-io/spate/cmd/spate").CombinedOutput()
 		if err != nil {
