@@ -126,6 +126,8 @@ func logError(err error) error {
 		code = kerr.InvalidProducerEpoch
 	case errors.Is(err, blog.ErrOffsetOutOfRange):
 		code = kerr.OffsetOutOfRange
+	case errors.Is(err, blog.ErrInvalidRecord):
+		code = kerr.InvalidRecord
 	case errors.Is(err, blog.ErrClosed):
 		code = kerr.NotLeaderForPartition
 	}
