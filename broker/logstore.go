@@ -103,6 +103,12 @@ func logConfig(c Config, overrides map[string]string) (blog.Config, error) {
 	if v["message.timestamp.type"] == "LogAppendTime" {
 		lc.TimestampType = blog.LogAppendTime
 	}
+	// cleanup.policy and the cleaner's keys: compact topics (among them
+	// __consumer_offsets) keep the latest record per key forever instead
+	// of losing quiet keys to retention.
+	if err := lc.ApplyTopicConfigs(v); err != nil {
+		return lc, newTopicError(kerr.InvalidConfig, "%v", err)
+	}
 	if err := lc.Validate(); err != nil {
 		return lc, newTopicError(kerr.InvalidConfig, "%v", err)
 	}

@@ -145,6 +145,11 @@ func (c *coordinator) load(o *ownership) {
 			c.b.log.Error("broker: loading group offsets", "partition", o.p.tp.String(), "err", err)
 			break
 		}
+		// Compaction leaves gaps inside batches: go on after whole batches,
+		// not after the last record seen.
+		for br := blog.NewBatchReader(data); br.Next(); {
+			next = max(next, br.Header().NextOffset())
+		}
 		if next == off {
 			break
 		}

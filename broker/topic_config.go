@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/twmb/franz-go/pkg/kmsg"
+
+	blog "github.com/spate-io/spate/broker/log"
 )
 
 // topicConfigSpec is one topic-level config this broker knows: its type for
@@ -55,6 +57,19 @@ var topicConfigs = map[string]topicConfigSpec{
 	"flush.ms":               {kmsg.ConfigTypeLong, validLong(0)},
 
 	"unclean.leader.election.enable": {kmsg.ConfigTypeBoolean, validOneOf("true", "false")},
+
+	"delete.retention.ms":       {kmsg.ConfigTypeLong, validLong(0)},
+	"min.compaction.lag.ms":     {kmsg.ConfigTypeLong, validLong(0)},
+	"max.compaction.lag.ms":     {kmsg.ConfigTypeLong, validLong(1)},
+	"min.cleanable.dirty.ratio": {kmsg.ConfigTypeDouble, validCleanerConfig("min.cleanable.dirty.ratio")},
+}
+
+// validCleanerConfig checks a log cleaner key the way broker/log reads it.
+func validCleanerConfig(name string) func(string) error {
+	return func(v string) error {
+		var c blog.Config
+		return c.ApplyTopicConfigs(map[string]string{name: v})
+	}
 }
 
 // defaultMaxMessageBytes is Kafka's max.message.bytes default (1 MiB + 12).
@@ -89,6 +104,11 @@ func (c Config) topicConfigDefaults() map[string]string {
 		"flush.ms":               i64(flushMs),
 
 		"unclean.leader.election.enable": "false",
+
+		"delete.retention.ms":       "86400000",
+		"min.compaction.lag.ms":     "0",
+		"max.compaction.lag.ms":     "9223372036854775807",
+		"min.cleanable.dirty.ratio": "0.5",
 	}
 }
 
