@@ -119,7 +119,6 @@ func segments(t *testing.T, dir string) int {
 	return n
 }
 
-
 // TestCompactedTopicKeepsTheLatestValuePerKey writes many values for few
 // keys to a cleanup.policy=compact topic and waits for the cleaner: a
 // consumer from the start then reads fewer records, and the last value of
