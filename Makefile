@@ -40,7 +40,7 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 30s)
 	done
 
 chaos: ## the slow fault-injection suites (SPATE_CHAOS=1)
-	SPATE_CHAOS=1 $(GO) test -count=1 -timeout 60m -run 'Chaos' ./...
+	SPATE_CHAOS=1 $(GO) test -count=1 -timeout 60m -run 'Chaos|RandomKills' ./broker/... ./internal/e2e/...
 
 clean: ## remove build output and local data
 	rm -rf bin $(DATA)
