@@ -114,21 +114,3 @@ func discardCleaned(cs *cleanedSegment) {
 		_ = removeFile(cleanedPath(cs.seg, suffix))
 	}
 }
-
-// writeFileSynced writes data to path and fsyncs it (no rename: the caller
-// renames the file when it commits).
-func writeFileSynced(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
-	if err != nil {
-		return fmt.Errorf("log: write %s: %w", path, err)
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("log: write %s: %w", path, err)
-	}
-	if err := fsync(f); err != nil {
-		f.Close()
-		return fmt.Errorf("log: fsync %s: %w", path, err)
-	}
-	return f.Close()
-}

@@ -39,11 +39,25 @@ func parseOffsetName(name, suffix string) (int64, bool) {
 	return n, true
 }
 
-// writeFileAtomic replaces path with data: a temp file, fsync, rename, and
-// an fsync of the folder, so a crash leaves either the old or the new file.
+// writeFileAtomic replaces path with data: a temp file written and fsynced
+// (writeFileSynced), a rename, and an fsync of the folder, so a crash
+// leaves either the old or the new file. A leftover temp file ends in
+// tmpSuffix, which listSegments removes.
 func writeFileAtomic(path string, data []byte) error {
 	tmp := path + tmpSuffix
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+	if err := writeFileSynced(tmp, data); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("log: rename %s: %w", tmp, err)
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+// writeFileSynced writes data to path and fsyncs it, without a rename: the
+// caller renames the file when it commits.
+func writeFileSynced(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
 	if err != nil {
 		return fmt.Errorf("log: write %s: %w", path, err)
 	}
@@ -58,10 +72,7 @@ func writeFileAtomic(path string, data []byte) error {
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("log: close %s: %w", path, err)
 	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("log: rename %s: %w", tmp, err)
-	}
-	return syncDir(filepath.Dir(path))
+	return nil
 }
 
 // syncDir fsyncs a folder so created, renamed and removed entries persist.
