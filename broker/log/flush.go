@@ -1,9 +1,6 @@
 package log
 
-import (
-	"fmt"
-	"path/filepath"
-)
+import "path/filepath"
 
 // Flush fsyncs the active segment and its indexes. Sealed segments are
 // fsynced when they roll; this makes everything appended so far durable.
@@ -29,14 +26,7 @@ func (l *Log) maybeFlush() error {
 // flushActive fsyncs the active segment's data, then its index files. The
 // caller holds appendMu.
 func (l *Log) flushActive() error {
-	seg := l.active()
-	if err := fsync(seg.file.f); err != nil {
-		return fmt.Errorf("log: fsync %s: %w", seg.path(logSuffix), err)
-	}
-	if err := seg.writeIndexTail(); err != nil {
-		return err
-	}
-	if err := seg.syncIndexFiles(); err != nil {
+	if err := l.active().sync(); err != nil {
 		return err
 	}
 	l.unflushed, l.lastFlush = 0, l.clock()
@@ -62,13 +52,7 @@ func (l *Log) flushSealedLocked(seg *segment, snapOffset int64, snap []byte) err
 	if deleted {
 		return nil
 	}
-	if err := fsync(seg.file.f); err != nil {
-		return fmt.Errorf("log: fsync %s: %w", seg.path(logSuffix), err)
-	}
-	if err := seg.writeIndexTail(); err != nil {
-		return err
-	}
-	if err := seg.syncIndexFiles(); err != nil {
+	if err := seg.sync(); err != nil {
 		return err
 	}
 	if err := seg.closeIndexFiles(); err != nil {

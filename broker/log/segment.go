@@ -220,6 +220,18 @@ func (s *segment) writeIndexTail() error {
 	return nil
 }
 
+// sync makes the segment durable: its data first, then the index entries
+// not yet in the index files, written and fsynced.
+func (s *segment) sync() error {
+	if err := fsync(s.file.f); err != nil {
+		return fmt.Errorf("log: fsync %s: %w", s.path(logSuffix), err)
+	}
+	if err := s.writeIndexTail(); err != nil {
+		return err
+	}
+	return s.syncIndexFiles()
+}
+
 // syncIndexFiles fsyncs the open index files.
 func (s *segment) syncIndexFiles() error {
 	for _, f := range []*os.File{s.idxFile, s.tidxFile} {
