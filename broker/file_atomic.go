@@ -2,39 +2,31 @@ package broker
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
+
+	"github.com/spate-io/spate/internal/fsutil"
 )
 
-// writeFileAtomic replaces path with data so that a crash leaves either
-// the old or the new content, never a mix: temp file, fsync, rename,
-// fsync of the folder.
+// writeFileAtomic replaces path with data (fsutil.WriteAtomic, mode 0644)
+// so that a crash leaves either the old or the new content, never a mix.
+// The temp file is named by tempPattern: in a partition folder the log's
+// recovery removes a leftover one (it ends in ".tmp"), in the data folder
+// removeTemps does.
 func writeFileAtomic(path string, data []byte) error {
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
-	if err != nil {
-		return fmt.Errorf("broker: writing %s: %w", path, err)
+	if err := fsutil.WriteAtomic(path, tempPattern(filepath.Base(path)), 0o644, data); err != nil {
+		return fmt.Errorf("broker: %w", err)
 	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		return fmt.Errorf("broker: writing %s: %w", path, err)
-	}
-	d, err := os.Open(filepath.Dir(path))
-	if err != nil {
-		return fmt.Errorf("broker: syncing folder of %s: %w", path, err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("broker: syncing folder of %s: %w", path, err)
+	return nil
+}
+
+// tempPattern names the temp files of writes to the file name.
+func tempPattern(name string) string { return "." + name + ".*.tmp" }
+
+// removeTemps deletes the temp files that writes to dir/name cut short by
+// a crash left. Call it before the first write.
+func removeTemps(dir, name string) error {
+	if err := fsutil.RemoveTemps(dir, tempPattern(name)); err != nil {
+		return fmt.Errorf("broker: %w", err)
 	}
 	return nil
 }

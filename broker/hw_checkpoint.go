@@ -78,7 +78,12 @@ func decodeHWCheckpoint(data []byte) (map[cluster.TopicPartition]int64, error) {
 }
 
 // loadHWCheckpoint reads the checkpoint; none or a damaged one is empty.
+// It first removes the temp files of saves a crash cut short (no save has
+// started yet).
 func (rm *replicaManager) loadHWCheckpoint() map[cluster.TopicPartition]int64 {
+	if err := removeTemps(rm.b.cfg.DataDir, hwCheckpointFile); err != nil {
+		rm.b.log.Warn("broker: removing what an interrupted high watermark checkpoint left", "err", err)
+	}
 	data, err := os.ReadFile(filepath.Join(rm.b.cfg.DataDir, hwCheckpointFile))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil

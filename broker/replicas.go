@@ -2,7 +2,6 @@ package broker
 
 import (
 	"context"
-	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -380,8 +379,5 @@ func writePartitionMetadata(dir string, id cluster.TopicID) error {
 	if got, ok := readPartitionMetadata(dir); ok && got == id {
 		return nil
 	}
-	if err := writeFileAtomic(filepath.Join(dir, partitionMetadataFile), []byte("version: 0\ntopic_id: "+id.String()+"\n")); err != nil {
-		return fmt.Errorf("broker: writing %s: %w", partitionMetadataFile, err)
-	}
-	return nil
+	return writeFileAtomic(filepath.Join(dir, partitionMetadataFile), []byte("version: 0\ntopic_id: "+id.String()+"\n"))
 }

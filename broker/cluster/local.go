@@ -9,6 +9,8 @@ import (
 	"sync"
 
 	"github.com/twmb/franz-go/pkg/kerr"
+
+	"github.com/spate-io/spate/internal/fsutil"
 )
 
 // Local is the control plane of a broker that runs alone: the same State
@@ -44,8 +46,12 @@ type LocalConfig struct {
 	Rack string
 }
 
-// localFile is the file Local keeps the State in.
-const localFile = "metadata.json"
+// localFile is the file Local keeps the State in, written atomically
+// through temp files named localTempPattern.
+const (
+	localFile        = "metadata.json"
+	localTempPattern = "." + localFile + ".*.tmp"
+)
 
 // OpenLocal loads the metadata from cfg.DataDir (an empty State the first
 // time), registers this broker and returns the control plane. A folder
@@ -57,6 +63,9 @@ func OpenLocal(cfg LocalConfig) (*Local, error) {
 	}
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("cluster: creating metadata folder: %w", err)
+	}
+	if err := fsutil.RemoveTemps(cfg.DataDir, localTempPattern); err != nil {
+		return nil, fmt.Errorf("cluster: removing what an interrupted metadata write left: %w", err)
 	}
 	l := &Local{nodeID: cfg.NodeID, path: filepath.Join(cfg.DataDir, localFile), changed: make(chan struct{})}
 	s, err := l.load()
@@ -115,7 +124,7 @@ func (l *Local) Apply(_ context.Context, cmd Command) (*Result, error) {
 	}
 	data, err := EncodeState(next)
 	if err == nil {
-		err = writeFileAtomic(l.path, data)
+		err = fsutil.WriteAtomic(l.path, localTempPattern, 0o644, data)
 	}
 	if err != nil {
 		return nil, errorf(kerr.KafkaStorageError, "saving metadata: %v", err)
@@ -158,33 +167,4 @@ func (l *Local) Close() error {
 	defer l.mu.Unlock()
 	l.closed = true
 	return nil
-}
-
-// writeFileAtomic replaces path with data so that a crash leaves either
-// the old or the new content: temp file, fsync, rename, fsync of the folder.
-func writeFileAtomic(path string, data []byte) error {
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		return err
-	}
-	d, err := os.Open(filepath.Dir(path))
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }

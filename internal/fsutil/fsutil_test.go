@@ -83,3 +83,66 @@ func TestWriteFailuresLeaveNothing(t *testing.T) {
 		t.Errorf("SyncDir of a missing folder: %v", err)
 	}
 }
+
+func TestIsTemp(t *testing.T) {
+	for _, tc := range []struct {
+		pattern, name string
+		want          bool
+	}{
+		{".hw.*.tmp", ".hw.0123456789abcdef.tmp", true},
+		{".hw.*.tmp", ".hw.0123456789ABCDEF.tmp", false}, // CreateTemp writes lowercase
+		{".hw.*.tmp", ".hw.0123456789abcde.tmp", false},
+		{".hw.*.tmp", ".hw.0123456789abcdefa.tmp", false},
+		{".hw.*.tmp", ".hw.0123456789abcdeg.tmp", false},
+		{".hw.*.tmp", "hw.0123456789abcdef.tmp", false},
+		{".hw.*.tmp", ".hw.0123456789abcdef.tmpx", false},
+		{".hw.*.tmp", ".hw", false},
+		{".hw.*.tmp", "hw", false},
+		{"plain", "plain0123456789abcdef", true},
+		{"plain", "plain", false},
+		{"a*b*c", "a*b0123456789abcdefc", true}, // the last "*" is the random part
+	} {
+		if got := IsTemp(tc.pattern, tc.name); got != tc.want {
+			t.Errorf("IsTemp(%q, %q) = %v, want %v", tc.pattern, tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestRemoveTempsRemovesOnlyItsPattern(t *testing.T) {
+	dir := t.TempDir()
+	const pattern = ".hw.*.tmp"
+	var made []string
+	for range 3 {
+		p, err := WriteTemp(dir, pattern, 0o644, []byte("cut short"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		made = append(made, p)
+	}
+	keep := []string{"hw", ".hw.tmp", ".other.0123456789abcdef.tmp"}
+	for _, name := range keep {
+		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A folder with a temp file's name is not a file a write left.
+	if err := os.Mkdir(filepath.Join(dir, ".hw.fedcba9876543210.tmp"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := RemoveTemps(dir, pattern); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range made {
+		if _, err := os.Stat(p); !os.IsNotExist(err) {
+			t.Errorf("%s is still there (%v)", p, err)
+		}
+	}
+	for _, name := range append(keep, ".hw.fedcba9876543210.tmp") {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("%s was removed: %v", name, err)
+		}
+	}
+	if err := RemoveTemps(filepath.Join(dir, "missing"), pattern); err != nil {
+		t.Errorf("RemoveTemps of a missing folder: %v", err)
+	}
+}

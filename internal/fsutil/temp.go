@@ -15,6 +15,9 @@ import (
 // second attempt is already rare.
 const createAttempts = 16
 
+// randomBytes is how many random bytes, in hex, a temp file's name holds.
+const randomBytes = 8
+
 // CreateTemp creates a new file in dir for writing, named after pattern
 // with its last "*" replaced by a random string (appended when there is
 // no "*"), as os.CreateTemp does, but with permissions perm (before the
@@ -26,7 +29,7 @@ func CreateTemp(dir, pattern string, perm fs.FileMode) (*os.File, error) {
 	}
 	var err error
 	for range createAttempts {
-		var rnd [8]byte
+		var rnd [randomBytes]byte
 		_, _ = rand.Read(rnd[:])
 		name := filepath.Join(dir, prefix+hex.EncodeToString(rnd[:])+suffix)
 		var f *os.File
