@@ -8,6 +8,7 @@ import (
 
 	"github.com/spate-io/spate/broker"
 	"github.com/spate-io/spate/broker/brokertest"
+	"github.com/spate-io/spate/internal/testutil"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -103,7 +104,7 @@ func TestAdminTopicsOffsetsConfigs(t *testing.T) {
 	if _, err := adm.DeleteTopic(ctx, "a"); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 5*time.Second, 20*time.Millisecond, func() error {
+	testutil.WaitFor(t, 5*time.Second, 20*time.Millisecond, func() error {
 		tds, err := adm.ListTopics(ctx)
 		if err == nil && tds.Has("a") {
 			return errors.New("topic a still listed")
@@ -191,7 +192,7 @@ func TestAdminGroupsAndLag(t *testing.T) {
 		t.Fatalf("deleting a live group: %v, want NON_EMPTY_GROUP", r.Err)
 	}
 	c.Close()
-	waitFor(t, 10*time.Second, 20*time.Millisecond, func() error {
+	testutil.WaitFor(t, 10*time.Second, 20*time.Millisecond, func() error {
 		dgs, err := adm.DescribeGroups(ctx, "readers")
 		if err != nil {
 			return err

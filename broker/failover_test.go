@@ -18,6 +18,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 	"github.com/twmb/franz-go/pkg/kversion"
+
+	"github.com/spate-io/spate/internal/testutil"
 )
 
 // chaos reports whether the long fault suites run (SPATE_CHAOS=1).
@@ -123,7 +125,7 @@ func TestKillTwoOfThree(t *testing.T) {
 		t.Fatal(err)
 	}
 	var last int16
-	waitFor(t, 30*time.Second, 100*time.Millisecond, func() error {
+	testutil.WaitFor(t, 30*time.Second, 100*time.Millisecond, func() error {
 		last = produceTo(t, raw, leader, "two", 0, -1, "refused")
 		if last != kerr.NotEnoughReplicas.Code {
 			return fmt.Errorf("acks=all produce answered %v", kerr.ErrorForCode(last))
@@ -216,7 +218,7 @@ func TestReassignUnderLoad(t *testing.T) {
 		t.Fatalf("spate reassign: %v\n%s", err, out)
 	}
 	t.Logf("moving moving-0 from %v (leader %d) to %v:\n%s", from, leader, to, out)
-	waitFor(t, 60*time.Second, 200*time.Millisecond, func() error {
+	testutil.WaitFor(t, 60*time.Second, 200*time.Millisecond, func() error {
 		out, err := spateCmd(t, "reassign", "--file", plan, "--verify", "--brokers", brokers)
 		if err != nil {
 			return fmt.Errorf("%v: %s", err, out)

@@ -8,6 +8,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/spate-io/spate/internal/testutil"
 )
 
 // TestCommittedOffsetsSurviveCoordinatorLoss commits a group's offsets,
@@ -31,7 +33,7 @@ func TestCommittedOffsetsSurviveCoordinatorLoss(t *testing.T) {
 	for part, at := range map[int32]int64{0: 50, 1: 60, 2: 70} {
 		commits.Add(kadm.Offset{Topic: "events", Partition: part, At: at, LeaderEpoch: -1})
 	}
-	waitFor(t, 30*time.Second, 100*time.Millisecond, func() error {
+	testutil.WaitFor(t, 30*time.Second, 100*time.Millisecond, func() error {
 		r, err := adm.CommitOffsets(ctx, "g", commits)
 		if err == nil {
 			err = r.Error()
@@ -45,7 +47,7 @@ func TestCommittedOffsetsSurviveCoordinatorLoss(t *testing.T) {
 	t.Logf("SIGKILL broker %d, coordinator of group g", coord.NodeID)
 	c.kill(coord.NodeID)
 
-	waitFor(t, 60*time.Second, 100*time.Millisecond, func() error {
+	testutil.WaitFor(t, 60*time.Second, 100*time.Millisecond, func() error {
 		// A new client each time: kgo keeps a dead coordinator cached for
 		// sharded admin requests.
 		adm := c.admin()

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spate-io/spate/broker/brokertest"
+	"github.com/spate-io/spate/internal/testutil"
 	"github.com/twmb/franz-go/pkg/kadm"
 )
 
@@ -67,7 +68,7 @@ func TestKcatMetadataProduceConsume(t *testing.T) {
 	if n := strings.Count(grp, "\n"); n != 300 {
 		t.Fatalf("kcat -G read %d records, want 300", n)
 	}
-	waitFor(t, 10*time.Second, 50*time.Millisecond, func() error {
+	testutil.WaitFor(t, 10*time.Second, 50*time.Millisecond, func() error {
 		offs, err := adm.FetchOffsets(ctx, "kcat-group")
 		if err != nil {
 			return err

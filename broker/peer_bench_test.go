@@ -16,6 +16,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/spate-io/spate/internal/testutil"
 )
 
 // BenchmarkBrokerVsKfake produces and consumes the same records with the
@@ -123,7 +125,7 @@ func startPeer(b *testing.B, server string) (string, int) {
 			b.Fatal(err)
 		}
 		b.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-		waitFor(b, 20*time.Second, 20*time.Millisecond, func() error { return dialOnce(addr) })
+		testutil.WaitFor(b, 20*time.Second, 20*time.Millisecond, func() error { return dialOnce(addr) })
 		return addr, cmd.Process.Pid
 	}
 	kfakeOnce.Do(func() {

@@ -16,6 +16,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/spate-io/spate/internal/testutil"
 )
 
 // spateBin is the spate binary built once for the tests that run the
@@ -93,7 +95,7 @@ func startBrokerProcess(t *testing.T, data, addr string) *exec.Cmd {
 		cmd.Process.Kill()
 		cmd.Wait()
 	})
-	waitFor(t, 20*time.Second, 20*time.Millisecond, func() error { return dialOnce(addr) })
+	testutil.WaitFor(t, 20*time.Second, 20*time.Millisecond, func() error { return dialOnce(addr) })
 	return cmd
 }
 

@@ -16,6 +16,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/spate-io/spate/internal/testutil"
 )
 
 // procCluster is a cluster of `spate broker` processes on 127.0.0.1, each
@@ -118,7 +120,7 @@ func (c *procCluster) start(id int32, join bool) {
 	c.mu.Lock()
 	nd.cmd, nd.exited = cmd, exited
 	c.mu.Unlock()
-	waitFor(c.t, 30*time.Second, 20*time.Millisecond, func() error {
+	testutil.WaitFor(c.t, 30*time.Second, 20*time.Millisecond, func() error {
 		select {
 		case <-exited:
 			c.dumpLogs()
@@ -173,7 +175,7 @@ func (c *procCluster) admin() *kadm.Client {
 func (c *procCluster) waitReady(n int) {
 	c.t.Helper()
 	adm := c.admin()
-	waitFor(c.t, 60*time.Second, 100*time.Millisecond, func() error {
+	testutil.WaitFor(c.t, 60*time.Second, 100*time.Millisecond, func() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		m, err := adm.BrokerMetadata(ctx)

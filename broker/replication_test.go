@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/spate-io/spate/broker/brokertest"
+	"github.com/spate-io/spate/internal/testutil"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -37,7 +38,7 @@ func leaders(t testing.TB, adm *kadm.Client, topic string) (map[int32]int32, map
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	ls, isrs := map[int32]int32{}, map[int32][]int32{}
-	waitFor(t, 30*time.Second, 50*time.Millisecond, func() error {
+	testutil.WaitFor(t, 30*time.Second, 50*time.Millisecond, func() error {
 		tds, err := adm.ListTopics(ctx, topic)
 		if err == nil {
 			err = tds[topic].Err
@@ -57,7 +58,7 @@ func leaders(t testing.TB, adm *kadm.Client, topic string) (map[int32]int32, map
 func leaderOf(t testing.TB, adm *kadm.Client, topic string, p int32) int32 {
 	t.Helper()
 	var l int32
-	waitFor(t, 30*time.Second, 50*time.Millisecond, func() error {
+	testutil.WaitFor(t, 30*time.Second, 50*time.Millisecond, func() error {
 		ls, _ := leaders(t, adm, topic)
 		var ok bool
 		if l, ok = ls[p]; !ok || l < 0 {
@@ -72,7 +73,7 @@ func leaderOf(t testing.TB, adm *kadm.Client, topic string, p int32) int32 {
 // three replicas in sync.
 func waitFullISR(t testing.TB, adm *kadm.Client, topic string) {
 	t.Helper()
-	waitFor(t, 60*time.Second, 50*time.Millisecond, func() error {
+	testutil.WaitFor(t, 60*time.Second, 50*time.Millisecond, func() error {
 		ls, isrs := leaders(t, adm, topic)
 		for p, l := range ls {
 			if l < 0 || len(isrs[p]) != 3 {
@@ -101,7 +102,7 @@ func TestInProcessOperations(t *testing.T) {
 		for p := int32(0); p < 3; p++ {
 			w.waitAckedOn(p, 500, 30*time.Second)
 		}
-		waitFor(t, 10*time.Second, 50*time.Millisecond, func() error {
+		testutil.WaitFor(t, 10*time.Second, 50*time.Millisecond, func() error {
 			if ls, _ := leaders(t, adm, "ops"); slices.Contains(slices.Collect(maps.Values(ls)), id) {
 				return fmt.Errorf("broker %d left but still leads %v", id, ls)
 			}
@@ -126,7 +127,7 @@ func TestInProcessOperations(t *testing.T) {
 		}
 	}
 	// Every broker applies the election a moment after the one that answered.
-	waitFor(t, 10*time.Second, 50*time.Millisecond, func() error {
+	testutil.WaitFor(t, 10*time.Second, 50*time.Millisecond, func() error {
 		tds, err := adm.ListTopics(ctx, "ops")
 		if err != nil {
 			return err

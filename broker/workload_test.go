@@ -10,6 +10,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/spate-io/spate/internal/testutil"
 )
 
 // workload is an idempotent acks=all producer writing the numbers 0, 1,
@@ -99,7 +101,7 @@ func (w *workload) numAcked() int {
 func (w *workload) waitAcked(n int, timeout time.Duration) {
 	w.t.Helper()
 	want := w.numAcked() + n
-	waitFor(w.t, timeout, 10*time.Millisecond, func() error {
+	testutil.WaitFor(w.t, timeout, 10*time.Millisecond, func() error {
 		if got := w.numAcked(); got < want {
 			return fmt.Errorf("%d of %d records acknowledged", got, want)
 		}
@@ -114,7 +116,7 @@ func (w *workload) waitAckedOn(p int32, n int, timeout time.Duration) {
 	w.mu.Lock()
 	want := w.per[p] + n
 	w.mu.Unlock()
-	waitFor(w.t, timeout, 10*time.Millisecond, func() error {
+	testutil.WaitFor(w.t, timeout, 10*time.Millisecond, func() error {
 		w.mu.Lock()
 		defer w.mu.Unlock()
 		if got := w.per[p]; got < want {
@@ -153,7 +155,7 @@ func verifyAcked(t testing.TB, addrs []string, topic string, a acks) int64 {
 	defer cancel()
 	c := newClient(t, addrs[0], kgo.SeedBrokers(addrs...), kgo.ConsumeTopics(topic), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchMaxWait(200*time.Millisecond))
 	var ends kadm.ListedOffsets
-	waitFor(t, 60*time.Second, 100*time.Millisecond, func() error {
+	testutil.WaitFor(t, 60*time.Second, 100*time.Millisecond, func() error {
 		var err error
 		ends, err = kadm.NewClient(c).ListEndOffsets(ctx, topic)
 		if err == nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spate-io/spate/broker"
 	"github.com/spate-io/spate/broker/cluster"
+	"github.com/spate-io/spate/internal/testutil"
 )
 
 // Cluster is an in-process cluster of brokers on 127.0.0.1, each with its
@@ -154,9 +155,10 @@ func (c *Cluster) Broker(id int32) *broker.Broker {
 // of partition p of topic and returns it.
 func (c *Cluster) LeaderOf(topic string, p int32) int32 {
 	c.t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		leader, agreed := int32(-1), true
+	var leader int32
+	testutil.WaitFor(c.t, 30*time.Second, 20*time.Millisecond, func() error {
+		agreed := true
+		leader = -1
 		for _, b := range c.running() {
 			l := b.Leader(topic, p)
 			if l < 0 || (leader >= 0 && l != leader) {
@@ -165,13 +167,11 @@ func (c *Cluster) LeaderOf(topic string, p int32) int32 {
 			leader = l
 		}
 		if agreed && leader >= 0 {
-			return leader
+			return nil
 		}
-		if time.Now().After(deadline) {
-			c.t.Fatalf("brokertest: no agreed leader of %s-%d", topic, p)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return fmt.Errorf("brokertest: no agreed leader of %s-%d", topic, p)
+	})
+	return leader
 }
 
 // Kill crashes broker id: the others learn it only through failure

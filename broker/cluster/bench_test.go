@@ -2,12 +2,15 @@ package cluster
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/spate-io/spate/internal/testutil"
 )
 
 // BenchmarkFailover measures, per timing profile, how long after a crash
@@ -109,14 +112,16 @@ func ledOnlyByLive(s *State, dead int32) bool {
 	return true
 }
 
+// waitUntil waits up to 20 s for cond, checking every 5 ms: the failover
+// times measured are as fine as that.
 func waitUntil(b *testing.B, cond func() bool) {
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			b.Fatal("condition not met within 20s")
+	b.Helper()
+	testutil.WaitFor(b, 20*time.Second, 5*time.Millisecond, func() error {
+		if !cond() {
+			return errors.New("still false")
 		}
-		time.Sleep(5 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 func without3(cs []*Controller, c *Controller) []*Controller {

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kerr"
+
+	"github.com/spate-io/spate/internal/testutil"
 )
 
 // TestSingleNodeSnapshotRestart runs the embedded default (one broker, its
@@ -48,7 +50,7 @@ func TestSingleNodeSnapshotRestart(t *testing.T) {
 	}
 	startNode(t, n)
 	waitReady(t, n)
-	waitFor(t, 5*time.Second, 10*time.Millisecond, func() error {
+	testutil.WaitFor(t, 5*time.Second, 10*time.Millisecond, func() error {
 		s := n.c.Metadata()
 		if _, ok := s.Topic("b"); !ok {
 			return errors.New("topic b not back yet")

@@ -13,6 +13,8 @@ import (
 
 	"github.com/hashicorp/raft"
 	"github.com/twmb/franz-go/pkg/kerr"
+
+	"github.com/spate-io/spate/internal/testutil"
 )
 
 // testLogger writes warnings and errors to the test log (everything with
@@ -94,7 +96,7 @@ func partitionsLedBy(s *State, topic string, id int32) map[int32]int32 {
 // the leader epoch bumped.
 func waitFailedOver(t *testing.T, n *testNode, dead int32, before map[int32]int32) {
 	t.Helper()
-	waitFor(t, 20*time.Second, 20*time.Millisecond, func() error {
+	testutil.WaitFor(t, 20*time.Second, 20*time.Millisecond, func() error {
 		s := n.c.Metadata()
 		if b := s.Brokers[dead]; b == nil || !b.Fenced {
 			return fmt.Errorf("broker %d not fenced yet", dead)
@@ -152,7 +154,7 @@ func TestClusterFailoverAndRestart(t *testing.T) {
 		startNode(t, n, nodes[0].c.GossipAddr())
 	}
 	waitReady(t, nodes...)
-	waitFor(t, 10*time.Second, 20*time.Millisecond, func() error {
+	testutil.WaitFor(t, 10*time.Second, 20*time.Millisecond, func() error {
 		cf := nodes[0].c.raft.GetConfiguration()
 		if err := cf.Error(); err != nil {
 			return err
@@ -182,7 +184,7 @@ func TestClusterFailoverAndRestart(t *testing.T) {
 		t.Fatal("the forwarding node does not see its own topic")
 	}
 	for _, n := range nodes {
-		waitFor(t, 5*time.Second, 10*time.Millisecond, func() error {
+		testutil.WaitFor(t, 5*time.Second, 10*time.Millisecond, func() error {
 			if _, ok := n.c.Metadata().Topic("clicks"); !ok {
 				return fmt.Errorf("node %d lacks the topic", n.id)
 			}
@@ -219,7 +221,7 @@ func TestClusterFailoverAndRestart(t *testing.T) {
 	startNode(t, victim, ctrl.c.GossipAddr())
 	waitReady(t, victim)
 	t.Logf("broker %d restarted and ready in %v", victim.id, time.Since(start))
-	waitFor(t, 10*time.Second, 20*time.Millisecond, func() error {
+	testutil.WaitFor(t, 10*time.Second, 20*time.Millisecond, func() error {
 		if _, ok := victim.c.Metadata().Topic("clicks"); !ok {
 			return errors.New("restarted node lacks the topic")
 		}
@@ -234,7 +236,7 @@ func TestClusterFailoverAndRestart(t *testing.T) {
 	// gives it back the partitions it prefers.
 	start = time.Now()
 	rejoinISRs(t, victim, victim.id)
-	waitFor(t, 10*time.Second, 20*time.Millisecond, func() error {
+	testutil.WaitFor(t, 10*time.Second, 20*time.Millisecond, func() error {
 		for i, p := range victim.c.Metadata().Topics["clicks"].Partitions {
 			if p.PreferredLeader() == victim.id && p.Leader != victim.id {
 				return fmt.Errorf("partition %d is led by %d, not its preferred leader %d", i, p.Leader, victim.id)
@@ -251,7 +253,7 @@ func TestClusterFailoverAndRestart(t *testing.T) {
 	old := ctrl
 	crash(old)
 	var next *testNode
-	waitFor(t, 20*time.Second, 20*time.Millisecond, func() error {
+	testutil.WaitFor(t, 20*time.Second, 20*time.Millisecond, func() error {
 		next, err = controllerOf(live())
 		return err
 	})
@@ -273,7 +275,7 @@ func TestClusterFailoverAndRestart(t *testing.T) {
 	start = time.Now()
 	for _, n := range live() {
 		// raft refuses while a configuration change is being applied.
-		waitFor(t, 10*time.Second, 20*time.Millisecond, func() error { return n.c.raft.Snapshot().Error() })
+		testutil.WaitFor(t, 10*time.Second, 20*time.Millisecond, func() error { return n.c.raft.Snapshot().Error() })
 	}
 	for _, n := range live() {
 		if err := n.c.Close(); err != nil {
@@ -290,7 +292,7 @@ func TestClusterFailoverAndRestart(t *testing.T) {
 	waitReady(t, nodes...)
 	t.Logf("all brokers restarted and ready in %v", time.Since(start))
 	for _, n := range nodes {
-		waitFor(t, 10*time.Second, 20*time.Millisecond, func() error {
+		testutil.WaitFor(t, 10*time.Second, 20*time.Millisecond, func() error {
 			got, ok := n.c.Metadata().Topic("clicks")
 			if !ok {
 				return fmt.Errorf("node %d lost the topic", n.id)
@@ -314,7 +316,7 @@ func TestClusterFailoverAndRestart(t *testing.T) {
 // leader's Tracker would once the follower caught up.
 func rejoinISRs(t *testing.T, via *testNode, id int32) {
 	t.Helper()
-	waitFor(t, 10*time.Second, 20*time.Millisecond, func() error {
+	testutil.WaitFor(t, 10*time.Second, 20*time.Millisecond, func() error {
 		for i, p := range via.c.Metadata().Topics["clicks"].Partitions {
 			if p.InISR(id) || !slices.Contains(p.Replicas, id) || p.Leader == NoLeader {
 				continue

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"testing"
-	"time"
 
 	"github.com/twmb/franz-go/pkg/kerr"
 )
@@ -54,22 +53,6 @@ func part(t *testing.T, s *State, topic string, p int32) *Partition {
 		t.Fatalf("partition %s-%d missing", topic, p)
 	}
 	return pp
-}
-
-// waitFor polls fn every interval until it returns nil or timeout passes.
-func waitFor(t *testing.T, timeout, interval time.Duration, fn func() error) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		err := fn()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met within %v: %v", timeout, err)
-		}
-		time.Sleep(interval)
-	}
 }
 
 // captureHandler records "LEVEL message" of every record.

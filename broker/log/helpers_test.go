@@ -92,22 +92,6 @@ func makeBatch(t testing.TB, s batchSpec) []byte {
 	return out
 }
 
-// waitFor polls cond until it returns nil or the deadline passes.
-func waitFor(t testing.TB, timeout, interval time.Duration, cond func() error) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		err := cond()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met within %v: %v", timeout, err)
-		}
-		time.Sleep(interval)
-	}
-}
-
 // fakeClock is a settable clock.
 type fakeClock struct{ now time.Time }
 

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/spate-io/spate/internal/testutil"
 )
 
 func TestParsePartitionDir(t *testing.T) {
@@ -64,7 +66,7 @@ func TestManager(t *testing.T) {
 		t.Fatal("Create/Get of an open partition")
 	}
 	stop := m.StartMaintenance(5 * time.Millisecond)
-	waitFor(t, 10*time.Second, 5*time.Millisecond, func() error {
+	testutil.WaitFor(t, 10*time.Second, 5*time.Millisecond, func() error {
 		if b.Size() > 2000+1500 {
 			return errors.New("retention has not run")
 		}
