@@ -171,31 +171,13 @@ func (s *State) forEachPartition(fn func(t *Topic, index int32, p *Partition)) {
 }
 
 // Clone returns a deep copy of s.
-func (s *State) Clone() *State {
-	c := &State{
-		Brokers: make(map[int32]*Broker, len(s.Brokers)),
-		Topics:  make(map[string]*Topic, len(s.Topics)),
-		Index:   s.Index,
-		byID:    make(map[TopicID]string, len(s.Topics)),
-
-		NextProducerID: s.NextProducerID,
-	}
-	for id, b := range s.Brokers {
-		bc := *b
-		c.Brokers[id] = &bc
-	}
-	for name, t := range s.Topics {
-		c.Topics[name] = t.clone()
-		c.byID[t.ID] = name
-	}
-	return c
-}
+func (s *State) Clone() *State { return s.cloneSharing(nil) }
 
 // cloneSharing returns a deep copy of s that reuses, from prev (an earlier
-// copy that nobody modifies), every topic whose content is unchanged, so
-// that publishing after a change to one partition copies one topic, not
-// the cluster. Unchanged is decided by comparing content, so no mutation
-// can be missed.
+// copy that nobody modifies; nil shares nothing), every topic whose
+// content is unchanged, so that publishing after a change to one
+// partition copies one topic, not the cluster. Unchanged is decided by
+// comparing content, so no mutation can be missed.
 func (s *State) cloneSharing(prev *State) *State {
 	c := &State{
 		Brokers: make(map[int32]*Broker, len(s.Brokers)),
@@ -209,8 +191,12 @@ func (s *State) cloneSharing(prev *State) *State {
 		bc := *b
 		c.Brokers[id] = &bc
 	}
+	var shared map[string]*Topic
+	if prev != nil {
+		shared = prev.Topics
+	}
 	for name, t := range s.Topics {
-		if old, ok := prev.Topics[name]; ok && topicEqual(old, t) {
+		if old, ok := shared[name]; ok && topicEqual(old, t) {
 			c.Topics[name] = old
 		} else {
 			c.Topics[name] = t.clone()
