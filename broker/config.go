@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/spate-io/spate/broker/cluster"
+	blog "github.com/spate-io/spate/broker/log"
 )
 
 // Config configures one broker node. The zero value of a field means its
@@ -210,13 +211,13 @@ func (c Config) withDefaults() Config {
 		c.GroupMaxSessionTimeout = 30 * time.Minute
 	}
 	if c.SegmentBytes == 0 {
-		c.SegmentBytes = 1 << 30
+		c.SegmentBytes = blog.DefaultSegmentBytes
 	}
 	if c.SegmentAge == 0 {
-		c.SegmentAge = 7 * 24 * time.Hour
+		c.SegmentAge = blog.DefaultSegmentMs * time.Millisecond
 	}
 	if c.RetentionAge == 0 {
-		c.RetentionAge = 7 * 24 * time.Hour
+		c.RetentionAge = blog.DefaultRetentionMs * time.Millisecond
 	}
 	if c.RetentionBytes == 0 {
 		c.RetentionBytes = -1

@@ -72,9 +72,6 @@ func validCleanerConfig(name string) func(string) error {
 	}
 }
 
-// defaultMaxMessageBytes is Kafka's max.message.bytes default (1 MiB + 12).
-const defaultMaxMessageBytes = 1048588
-
 // topicConfigDefaults returns the value of every known topic config when a
 // topic does not override it, derived from the broker config.
 func (c Config) topicConfigDefaults() map[string]string {
@@ -97,7 +94,7 @@ func (c Config) topicConfigDefaults() map[string]string {
 		"retention.bytes":        i64(c.RetentionBytes),
 		"segment.bytes":          i64(c.SegmentBytes),
 		"segment.ms":             i64(c.SegmentAge.Milliseconds()),
-		"max.message.bytes":      i64(defaultMaxMessageBytes),
+		"max.message.bytes":      i64(blog.DefaultMaxMessageBytes),
 		"message.timestamp.type": "CreateTime",
 		"min.insync.replicas":    strconv.Itoa(c.MinInsyncReplicas),
 		"flush.messages":         i64(flushMsgs),
@@ -105,10 +102,10 @@ func (c Config) topicConfigDefaults() map[string]string {
 
 		"unclean.leader.election.enable": "false",
 
-		"delete.retention.ms":       "86400000",
+		"delete.retention.ms":       i64(blog.DefaultDeleteRetention.Milliseconds()),
 		"min.compaction.lag.ms":     "0",
 		"max.compaction.lag.ms":     "9223372036854775807",
-		"min.cleanable.dirty.ratio": "0.5",
+		"min.cleanable.dirty.ratio": strconv.FormatFloat(blog.DefaultMinCleanableDirtyRatio, 'g', -1, 64),
 	}
 }
 
