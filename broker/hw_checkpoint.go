@@ -1,10 +1,9 @@
 package broker
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -12,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/spate-io/spate/broker/cluster"
+	blog "github.com/spate-io/spate/broker/log"
 )
 
 // The high watermarks of the partitions are written every few seconds and
@@ -23,8 +23,8 @@ import (
 
 const hwCheckpointFile = "replication-offset-checkpoint"
 
-// encodeHWCheckpoint writes Kafka's checkpoint format: version 0, the
-// entry count, then "topic partition offset" lines.
+// encodeHWCheckpoint writes Kafka's checkpoint format
+// (blog.EncodeCheckpointFile) of "topic partition offset" lines.
 func encodeHWCheckpoint(hws map[cluster.TopicPartition]int64) []byte {
 	tps := make([]cluster.TopicPartition, 0, len(hws))
 	for tp := range hws {
@@ -36,36 +36,25 @@ func encodeHWCheckpoint(hws map[cluster.TopicPartition]int64) []byte {
 		}
 		return tps[i].Partition < tps[j].Partition
 	})
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "0\n%d\n", len(tps))
-	for _, tp := range tps {
-		fmt.Fprintf(&b, "%s %d %d\n", tp.Topic, tp.Partition, hws[tp])
+	lines := make([]string, len(tps))
+	for i, tp := range tps {
+		lines[i] = fmt.Sprintf("%s %d %d", tp.Topic, tp.Partition, hws[tp])
 	}
-	return b.Bytes()
+	return blog.EncodeCheckpointFile(lines)
 }
 
 // decodeHWCheckpoint reads the format back; a damaged file is an error
 // (the caller starts from no checkpoint, which is safe).
 func decodeHWCheckpoint(data []byte) (map[cluster.TopicPartition]int64, error) {
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	line := func() (string, bool) {
-		ok := sc.Scan()
-		return strings.TrimSpace(sc.Text()), ok
+	lines, err := blog.DecodeCheckpointFile(data, math.MaxInt)
+	if err != nil {
+		return nil, fmt.Errorf("broker: %s: %w", hwCheckpointFile, err)
 	}
-	if v, ok := line(); !ok || v != "0" {
-		return nil, fmt.Errorf("broker: %s: version %q is not 0", hwCheckpointFile, v)
-	}
-	n, ok := line()
-	count, err := strconv.Atoi(n)
-	if !ok || err != nil || count < 0 {
-		return nil, fmt.Errorf("broker: %s: entry count %q is not a number", hwCheckpointFile, n)
-	}
-	out := make(map[cluster.TopicPartition]int64, min(count, 1<<16))
-	for i := 0; i < count; i++ {
-		l, ok := line()
+	out := make(map[cluster.TopicPartition]int64, len(lines))
+	for i, l := range lines {
 		f := strings.Fields(l)
-		if !ok || len(f) != 3 {
-			return nil, fmt.Errorf("broker: %s: entry %d of %d is %q, not \"topic partition offset\"", hwCheckpointFile, i+1, count, l)
+		if len(f) != 3 {
+			return nil, fmt.Errorf("broker: %s: entry %d of %d is %q, not \"topic partition offset\"", hwCheckpointFile, i+1, len(lines), l)
 		}
 		p, err1 := strconv.ParseInt(f[1], 10, 32)
 		off, err2 := strconv.ParseInt(f[2], 10, 64)

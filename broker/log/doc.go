@@ -9,6 +9,9 @@
 // entry per IndexIntervalBytes, <offset>.snapshot files of the idempotent
 // producer state, and the checkpoints leader-epoch-checkpoint,
 // log-start-offset-checkpoint and recovery-point-offset-checkpoint.
+// EncodeCheckpointFile and DecodeCheckpointFile are the text format of
+// Kafka's checkpoint files, which the broker's replication-offset-checkpoint
+// shares with leader-epoch-checkpoint.
 //
 // # Usage
 //

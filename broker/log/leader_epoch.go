@@ -1,12 +1,6 @@
 package log
 
-import (
-	"bufio"
-	"bytes"
-	"fmt"
-	"strconv"
-	"strings"
-)
+import "fmt"
 
 // UndefinedEpoch and UndefinedOffset are EndOffsetForEpoch's answer when it
 // knows nothing about an epoch (Kafka's UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET).
@@ -119,41 +113,28 @@ func (c *epochCache) clone() []EpochEntry {
 	return append([]EpochEntry(nil), c.entries...)
 }
 
-// encodeEpochCheckpoint writes Kafka's leader-epoch-checkpoint text format:
-// a version line (0), a count line, then "epoch startOffset" lines.
+// maxEpochEntries bounds the entries a leader-epoch-checkpoint may
+// announce: far more epochs than a partition lives through.
+const maxEpochEntries = 1 << 20
+
+// encodeEpochCheckpoint writes Kafka's leader-epoch-checkpoint: a
+// checkpoint file (EncodeCheckpointFile) of "epoch startOffset" lines.
 func encodeEpochCheckpoint(entries []EpochEntry) []byte {
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "0\n%d\n", len(entries))
-	for _, e := range entries {
-		fmt.Fprintf(&b, "%d %d\n", e.Epoch, e.StartOffset)
+	lines := make([]string, len(entries))
+	for i, e := range entries {
+		lines[i] = fmt.Sprintf("%d %d", e.Epoch, e.StartOffset)
 	}
-	return b.Bytes()
+	return EncodeCheckpointFile(lines)
 }
 
 // decodeEpochCheckpoint parses a leader-epoch-checkpoint file.
 func decodeEpochCheckpoint(data []byte) ([]EpochEntry, error) {
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	line := func() (string, bool) {
-		if !sc.Scan() {
-			return "", false
-		}
-		return strings.TrimSpace(sc.Text()), true
-	}
-	v, ok := line()
-	if !ok || v != "0" {
-		return nil, fmt.Errorf("version line %q is not 0", v)
-	}
-	cs, _ := line()
-	n, err := strconv.Atoi(cs)
-	if err != nil || n < 0 || n > 1<<20 {
-		return nil, fmt.Errorf("count line %q is not a count", cs)
+	lines, err := DecodeCheckpointFile(data, maxEpochEntries)
+	if err != nil {
+		return nil, err
 	}
 	c := epochCache{}
-	for i := range n {
-		l, ok := line()
-		if !ok {
-			return nil, fmt.Errorf("%d entries announced, %d present", n, i)
-		}
+	for i, l := range lines {
 		var e EpochEntry
 		if _, err := fmt.Sscanf(l, "%d %d", &e.Epoch, &e.StartOffset); err != nil {
 			return nil, fmt.Errorf("entry %d %q: %v", i, l, err)
