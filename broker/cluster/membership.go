@@ -4,13 +4,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net"
 	"strconv"
 	"sync"
 	"time"
 
 	"github.com/hashicorp/memberlist"
 	"github.com/hashicorp/raft"
+
+	"github.com/spate-io/spate/internal/gossip"
 )
 
 // nodeMeta is what a node gossips about itself (memberlist node meta,
@@ -123,57 +124,23 @@ func (m *members) ServerAddr(id raft.ServerID) (raft.ServerAddress, error) {
 	return raft.ServerAddress(mb.Broker.RaftAddr), nil
 }
 
-// metaDelegate is memberlist's Delegate: it only publishes node meta.
-type metaDelegate struct{ meta []byte }
-
-func (d metaDelegate) NodeMeta(limit int) []byte {
-	if len(d.meta) > limit {
-		return nil
-	}
-	return d.meta
-}
-func (metaDelegate) NotifyMsg([]byte)                {}
-func (metaDelegate) GetBroadcasts(int, int) [][]byte { return nil }
-func (metaDelegate) LocalState(bool) []byte          { return nil }
-func (metaDelegate) MergeRemoteState([]byte, bool)   {}
-
-// startMemberlist binds memberlist on cfg.GossipAddr with this node's meta.
+// startMemberlist binds memberlist on cfg.GossipAddr with this node's
+// meta. Names are broker ids, so a broker that crashed and came back on
+// another port takes its name back as soon as the old incarnation is
+// declared dead (gossip.Start): two live brokers with one id are a
+// configuration error raft and the metadata would not survive anyway.
 func startMemberlist(cfg Config, meta nodeMeta, events *members) (*memberlist.Memberlist, error) {
-	host, portStr, err := net.SplitHostPort(cfg.GossipAddr)
-	if err != nil {
-		return nil, fmt.Errorf("cluster: GossipAddr %q is not host:port", cfg.GossipAddr)
-	}
-	port, err := strconv.Atoi(portStr)
-	if err != nil {
-		return nil, fmt.Errorf("cluster: GossipAddr %q has no numeric port", cfg.GossipAddr)
-	}
-	metaBytes, err := json.Marshal(meta)
-	if err != nil {
-		return nil, err
-	}
-	if len(metaBytes) > memberlist.MetaMaxSize {
-		return nil, fmt.Errorf("cluster: node metadata is %d bytes, over memberlist's %d; shorten the addresses or rack", len(metaBytes), memberlist.MetaMaxSize)
-	}
 	t := cfg.Timing
-	mc := memberlist.DefaultLANConfig()
-	mc.Name = nodeName(cfg.NodeID)
-	mc.BindAddr, mc.BindPort = host, port
-	mc.AdvertisePort = 0
-	mc.ProbeInterval, mc.ProbeTimeout = t.ProbeInterval, t.ProbeTimeout
-	mc.SuspicionMult, mc.GossipInterval = t.SuspicionMult, t.GossipInterval
-	mc.TCPTimeout = max(time.Second, 4*t.ProbeInterval)
-	mc.PushPullInterval = t.PushPullInterval
-	// A broker that crashed and came back on another port takes its name
-	// back as soon as the old incarnation is declared dead: names are
-	// broker ids, and two live brokers with one id are a configuration
-	// error raft and the metadata would not survive anyway.
-	mc.DeadNodeReclaimTime = time.Nanosecond
-	mc.Delegate = metaDelegate{meta: metaBytes}
-	mc.Events = events
-	mc.Logger = stdLoggerFor(cfg.Logger.With("component", "memberlist"))
-	ml, err := memberlist.Create(mc)
+	ml, err := gossip.Start(gossip.Config{
+		Name: nodeName(cfg.NodeID), Bind: cfg.GossipAddr, Meta: meta,
+		ProbeInterval: t.ProbeInterval, ProbeTimeout: t.ProbeTimeout, SuspicionMult: t.SuspicionMult,
+		GossipInterval: t.GossipInterval, PushPullInterval: t.PushPullInterval,
+		TCPTimeout: max(time.Second, 4*t.ProbeInterval),
+		Events:     events,
+		Logger:     stdLoggerFor(cfg.Logger.With("component", "memberlist")),
+	})
 	if err != nil {
-		return nil, fmt.Errorf("cluster: starting gossip on %s: %w", cfg.GossipAddr, err)
+		return nil, fmt.Errorf("cluster: %w", err)
 	}
 	return ml, nil
 }
