@@ -36,11 +36,7 @@ func fastRetention(dir string) func(*broker.Config) {
 func TestQuietGroupOffsetsOutliveRetention(t *testing.T) {
 	dir := t.TempDir()
 	b := brokertest.StartBroker(t, fastRetention(dir))
-	cl, err := kgo.NewClient(kgo.SeedBrokers(b.Addr()), kgo.DefaultProduceTopic("t"), kgo.AllowAutoTopicCreation())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
+	cl := newClient(t, b.Addr(), kgo.DefaultProduceTopic("t"), kgo.AllowAutoTopicCreation())
 	adm := kadm.NewClient(cl)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -89,11 +85,7 @@ func TestQuietGroupOffsetsOutliveRetention(t *testing.T) {
 		t.Fatal(err)
 	}
 	b2 := brokertest.StartBroker(t, fastRetention(dir), func(c *broker.Config) { c.Listen = b.Addr() })
-	cl2, err := kgo.NewClient(kgo.SeedBrokers(b2.Addr()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl2.Close()
+	cl2 := newClient(t, b2.Addr())
 	check("after a restart", kadm.NewClient(cl2))
 }
 
@@ -125,11 +117,7 @@ func segments(t *testing.T, dir string) int {
 // every key is the last one written.
 func TestCompactedTopicKeepsTheLatestValuePerKey(t *testing.T) {
 	b := brokertest.StartBroker(t, fastRetention(t.TempDir()))
-	cl, err := kgo.NewClient(kgo.SeedBrokers(b.Addr()), kgo.DefaultProduceTopic("kv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
+	cl := newClient(t, b.Addr(), kgo.DefaultProduceTopic("kv"))
 	adm := kadm.NewClient(cl)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
