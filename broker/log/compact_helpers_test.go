@@ -1,10 +1,7 @@
 package log
 
 import (
-	"bytes"
-	"encoding/binary"
 	"fmt"
-	"hash/crc32"
 	"testing"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -42,7 +39,8 @@ func (s kvSpec) idempotent(pid int64, epoch int16, seq int32) kvSpec {
 	return s
 }
 
-// kvBatch encodes a v2 batch with kmsg, compressed with kgo's codecs.
+// kvBatch encodes a v2 batch with kmsg, compressed with kgo's codecs
+// (sealBatch).
 func kvBatch(t testing.TB, s kvSpec) []byte {
 	t.Helper()
 	var recs []byte
@@ -54,30 +52,14 @@ func kvBatch(t testing.TB, s kvSpec) []byte {
 		if !kv.tombstone {
 			r.Value = []byte(kv.value)
 		}
-		body := r.AppendTo(nil)
-		_, n := binary.Varint(body)
-		r.Length = int32(len(body) - n)
-		recs = r.AppendTo(recs)
+		recs = append(recs, encodeRecord(r)...)
 	}
-	attrs := int16(0)
-	if s.codec != (kgo.CompressionCodec{}) && s.codec != kgo.NoCompression() {
-		c, err := kgo.DefaultCompressor(s.codec)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out, codec := c.Compress(new(bytes.Buffer), recs)
-		recs, attrs = append([]byte(nil), out...), int16(codec)
-	}
-	b := kmsg.RecordBatch{
-		PartitionLeaderEpoch: -1, Magic: 2, Attributes: attrs,
-		LastOffsetDelta: int32(len(s.recs) - 1), FirstTimestamp: s.firstTs, MaxTimestamp: s.firstTs + int64(len(s.recs)-1),
+	return sealBatch(t, kmsg.RecordBatch{
+		PartitionLeaderEpoch: -1,
+		LastOffsetDelta:      int32(len(s.recs) - 1), FirstTimestamp: s.firstTs, MaxTimestamp: s.firstTs + int64(len(s.recs)-1),
 		ProducerID: s.producerID, ProducerEpoch: s.epoch, FirstSequence: s.baseSeq,
-		NumRecords: int32(len(s.recs)), Records: recs,
-	}
-	b.Length = int32(batchHeaderSize - batchOverhead + len(recs))
-	out := b.AppendTo(nil)
-	binary.BigEndian.PutUint32(out[offCRC:], crc32.Checksum(out[offAttributes:], crc32.MakeTable(crc32.Castagnoli)))
-	return out
+		NumRecords: int32(len(s.recs)),
+	}, recs, s.codec)
 }
 
 // appendKV appends one batch and returns its base offset.

@@ -43,40 +43,22 @@ func idem(pid int64, epoch int16, seq int32, records int) batchSpec {
 }
 
 // makeBatch builds a valid v2 batch with franz-go's kmsg types and
-// compression, and a CRC32C computed over attributes..end.
+// compression (sealBatch).
 func makeBatch(t testing.TB, s batchSpec) []byte {
 	t.Helper()
 	var recs []byte
 	step := max(s.tsStep, 1)
 	for i := range s.records {
-		r := kmsg.Record{
+		recs = append(recs, encodeRecord(kmsg.Record{
 			TimestampDelta64: int64(i) * step,
 			OffsetDelta:      int32(i),
 			Key:              []byte(fmt.Sprintf("k%d", i)),
 			Value:            bytes.Repeat([]byte{byte('a' + i%26)}, s.valueSize),
-		}
-		// kmsg encodes Length as given: encode once to measure the rest.
-		body := r.AppendTo(nil)
-		_, n := binary.Varint(body)
-		r.Length = int32(len(body) - n)
-		recs = r.AppendTo(recs)
+		})...)
 	}
-	attrs := int16(0)
-	if s.codec != (kgo.CompressionCodec{}) && s.codec != kgo.NoCompression() {
-		c, err := kgo.DefaultCompressor(s.codec)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var buf bytes.Buffer
-		out, codec := c.Compress(&buf, recs)
-		recs = append([]byte(nil), out...)
-		attrs = int16(codec)
-	}
-	b := kmsg.RecordBatch{
+	return sealBatch(t, kmsg.RecordBatch{
 		FirstOffset:          s.baseOffset,
 		PartitionLeaderEpoch: s.leaderEpoch,
-		Magic:                2,
-		Attributes:           attrs,
 		LastOffsetDelta:      int32(s.records - 1),
 		FirstTimestamp:       s.firstTs,
 		MaxTimestamp:         s.firstTs + int64(s.records-1)*step,
@@ -84,8 +66,33 @@ func makeBatch(t testing.TB, s batchSpec) []byte {
 		ProducerEpoch:        s.epoch,
 		FirstSequence:        s.baseSeq,
 		NumRecords:           int32(s.records),
-		Records:              recs,
+	}, recs, s.codec)
+}
+
+// encodeRecord encodes r with its Length: kmsg encodes Length as given,
+// so encode once to measure the rest.
+func encodeRecord(r kmsg.Record) []byte {
+	body := r.AppendTo(nil)
+	_, n := binary.Varint(body)
+	r.Length = int32(len(body) - n)
+	return r.AppendTo(nil)
+}
+
+// sealBatch completes the v2 batch header b around the encoded records:
+// compressed with codec (kgo's compressors) unless it is none, magic 2,
+// Length, and a CRC32C computed over attributes..end.
+func sealBatch(t testing.TB, b kmsg.RecordBatch, recs []byte, codec kgo.CompressionCodec) []byte {
+	t.Helper()
+	if codec != (kgo.CompressionCodec{}) && codec != kgo.NoCompression() {
+		c, err := kgo.DefaultCompressor(codec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, used := c.Compress(new(bytes.Buffer), recs)
+		recs = append([]byte(nil), out...)
+		b.Attributes = int16(used)
 	}
+	b.Magic, b.Records = 2, recs
 	b.Length = int32(batchHeaderSize - batchOverhead + len(recs))
 	out := b.AppendTo(nil)
 	binary.BigEndian.PutUint32(out[offCRC:], crc32.Checksum(out[offAttributes:], crc32.MakeTable(crc32.Castagnoli)))

@@ -1,19 +1,11 @@
 package log
 
 import (
-	"encoding/binary"
 	"errors"
 	"testing"
 
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
-
-func encodeRecord(r kmsg.Record) []byte {
-	body := r.AppendTo(nil)
-	_, n := binary.Varint(body)
-	r.Length = int32(len(body) - n)
-	return r.AppendTo(nil)
-}
 
 func TestParseRecord(t *testing.T) {
 	full := kmsg.Record{Attributes: 0, TimestampDelta64: -7, OffsetDelta: 3, Key: []byte("key"), Value: []byte("value"),
