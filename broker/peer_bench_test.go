@@ -119,7 +119,7 @@ var (
 func startPeer(b *testing.B, server string) (string, int) {
 	b.Helper()
 	if server == "spate" {
-		addr := freeAddr(b)
+		addr := testutil.FreeAddr(b)
 		cmd := exec.Command(spateBinary(b), "broker", "--data", b.TempDir(), "--listen", addr)
 		if err := cmd.Start(); err != nil {
 			b.Fatal(err)

@@ -65,16 +65,6 @@ func spateBinary(t testing.TB) string {
 	return spateBin
 }
 
-func freeAddr(t testing.TB) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 func dialOnce(addr string) error {
 	c, err := net.Dial("tcp", addr)
 	if err == nil {
@@ -106,7 +96,7 @@ func TestKill9DuringProduce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the spate binary")
 	}
-	data, addr := t.TempDir(), freeAddr(t)
+	data, addr := t.TempDir(), testutil.FreeAddr(t)
 	cmd := startBrokerProcess(t, data, addr)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()

@@ -48,7 +48,7 @@ func startProcCluster(t testing.TB, n int, args ...string) *procCluster {
 	c := &procCluster{t: t, args: args, nodes: map[int32]*procNode{}}
 	dir := t.TempDir()
 	for id := int32(1); id <= int32(n); id++ {
-		c.nodes[id] = &procNode{id: id, data: filepath.Join(dir, fmt.Sprint(id)), listen: freeAddr(t), gossip: freeGossipAddr(t),
+		c.nodes[id] = &procNode{id: id, data: filepath.Join(dir, fmt.Sprint(id)), listen: testutil.FreeAddr(t), gossip: freeGossipAddr(t),
 			logPath: filepath.Join(dir, fmt.Sprintf("broker-%d.log", id))}
 	}
 	t.Cleanup(func() {
@@ -70,7 +70,7 @@ func startProcCluster(t testing.TB, n int, args ...string) *procCluster {
 func freeGossipAddr(t testing.TB) string {
 	t.Helper()
 	for i := 0; i < 50; i++ {
-		addr := freeAddr(t)
+		addr := testutil.FreeAddr(t)
 		if pc, err := net.ListenPacket("udp", addr); err == nil {
 			pc.Close()
 			return addr

@@ -1,4 +1,5 @@
-// Package testutil holds small helpers spate's tests share.
+// Package testutil holds small helpers spate's tests share: WaitFor, the
+// deadline-bound wait on a condition, and FreeAddr.
 //
 // # Usage
 //
