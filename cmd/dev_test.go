@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/spate-io/spate/internal/testcluster"
+	"github.com/spate-io/spate/internal/testutil"
 )
 
 func TestPrefixWriterWritesWholePrefixedLines(t *testing.T) {
@@ -33,7 +34,7 @@ func TestDevRunsTheClusterAndTheDemo(t *testing.T) {
 	}
 	data := t.TempDir()
 	cmd := exec.Command(testcluster.Binary(t), "dev", "--data", data, "--duration", "4s", "--rate", "500", "--brokers", "1",
-		"--listen", testcluster.FreeAddr(t), "--driver-listen", testcluster.FreeAddr(t))
+		"--listen", testutil.FreeAddr(t), "--driver-listen", testutil.FreeAddr(t))
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("spate dev: %v\n%s", err, out)

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/memberlist"
+
+	"github.com/spate-io/spate/internal/gossip"
 )
 
 // Roles in NodeMeta.
@@ -51,46 +53,24 @@ type GossipConfig struct {
 // between a driver and its executors on one network: a dead executor is
 // declared dead within a few probe intervals.
 func StartGossip(c GossipConfig) (*memberlist.Memberlist, error) {
-	host, portStr, err := net.SplitHostPort(c.Bind)
-	if err != nil {
-		return nil, fmt.Errorf("driver: gossip address %q is not host:port", c.Bind)
-	}
-	port, err := strconv.Atoi(portStr)
-	if err != nil {
-		return nil, fmt.Errorf("driver: gossip address %q has no numeric port", c.Bind)
-	}
-	meta, err := json.Marshal(c.Meta)
-	if err != nil {
-		return nil, err
-	}
-	if len(meta) > memberlist.MetaMaxSize {
-		return nil, fmt.Errorf("driver: node meta is %d bytes, over memberlist's %d; shorten the addresses", len(meta), memberlist.MetaMaxSize)
-	}
 	probe := c.ProbeInterval
 	if probe <= 0 {
 		probe = 500 * time.Millisecond
-	}
-	mc := memberlist.DefaultLANConfig()
-	mc.Name = c.Name
-	mc.BindAddr, mc.BindPort, mc.AdvertisePort = host, port, 0
-	mc.ProbeInterval, mc.ProbeTimeout = probe, probe/2
-	mc.SuspicionMult = 2
-	mc.GossipInterval = 100 * time.Millisecond
-	mc.PushPullInterval = 15 * time.Second
-	mc.TCPTimeout = max(time.Second, 2*probe)
-	mc.DeadNodeReclaimTime = time.Nanosecond // a restarted process may take its name back at once
-	mc.Delegate = metaDelegate{meta: meta}
-	if c.Events != nil {
-		mc.Events = c.Events
 	}
 	lg := c.Logger
 	if lg == nil {
 		lg = slog.Default()
 	}
-	mc.Logger = log.New(&memberlistLog{log: lg.With("component", "memberlist")}, "", 0)
-	ml, err := memberlist.Create(mc)
+	ml, err := gossip.Start(gossip.Config{
+		Name: c.Name, Bind: c.Bind, Meta: c.Meta,
+		ProbeInterval: probe, ProbeTimeout: probe / 2, SuspicionMult: 2,
+		GossipInterval: 100 * time.Millisecond, PushPullInterval: 15 * time.Second,
+		TCPTimeout: max(time.Second, 2*probe),
+		Events:     c.Events,
+		Logger:     log.New(&memberlistLog{log: lg.With("component", "memberlist")}, "", 0),
+	})
 	if err != nil {
-		return nil, fmt.Errorf("driver: starting gossip on %s: %w", c.Bind, err)
+		return nil, fmt.Errorf("driver: %w", err)
 	}
 	return ml, nil
 }
@@ -110,20 +90,6 @@ func ParseNodeMeta(n *memberlist.Node) (NodeMeta, bool) {
 	}
 	return m, true
 }
-
-// metaDelegate publishes node meta and nothing else.
-type metaDelegate struct{ meta []byte }
-
-func (d metaDelegate) NodeMeta(limit int) []byte {
-	if len(d.meta) > limit {
-		return nil
-	}
-	return d.meta
-}
-func (metaDelegate) NotifyMsg([]byte)                {}
-func (metaDelegate) GetBroadcasts(int, int) [][]byte { return nil }
-func (metaDelegate) LocalState(bool) []byte          { return nil }
-func (metaDelegate) MergeRemoteState([]byte, bool)   {}
 
 // memberlistLog turns memberlist's "[LEVEL] memberlist: ..." lines into
 // slog records: errors as warnings, the rest at debug. A lost member makes

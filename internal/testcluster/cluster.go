@@ -3,7 +3,6 @@ package testcluster
 import (
 	"context"
 	"fmt"
-	"net"
 	"path/filepath"
 	"testing"
 	"time"
@@ -39,7 +38,7 @@ type Cluster struct {
 // New returns a cluster with nothing started yet.
 func New(t testing.TB) *Cluster {
 	dir := t.TempDir()
-	return &Cluster{t: t, Dir: dir, DriverAddr: FreeAddr(t), DriverData: filepath.Join(dir, "driver"), Executors: map[string]*Process{}}
+	return &Cluster{t: t, Dir: dir, DriverAddr: testutil.FreeAddr(t), DriverData: filepath.Join(dir, "driver"), Executors: map[string]*Process{}}
 }
 
 // StartBroker starts a broker process and waits until it answers Kafka
@@ -48,7 +47,7 @@ func New(t testing.TB) *Cluster {
 func (c *Cluster) StartBroker(args ...string) string {
 	c.t.Helper()
 	if c.BrokerAddr == "" {
-		c.BrokerAddr = FreeAddr(c.t)
+		c.BrokerAddr = testutil.FreeAddr(c.t)
 	}
 	base := []string{"broker", "--data", filepath.Join(c.Dir, "broker"), "--listen", c.BrokerAddr, "--no-auto-create"}
 	c.Broker = StartProcess(c.t, "broker", append(base, args...)...)
@@ -141,15 +140,3 @@ func (c *Cluster) AliveExecutors() (int, error) {
 
 // Client is an API client of the driver.
 func (c *Cluster) Client() *driver.Client { return driver.NewClient(c.DriverAddr) }
-
-// FreeAddr returns a 127.0.0.1 address with a port that was free a moment
-// ago.
-func FreeAddr(t testing.TB) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
