@@ -69,6 +69,9 @@ type foreachSink struct {
 func (s *foreachSink) Kind() string { return foreachBatchKind }
 func (s *foreachSink) Options() any { return foreachOptions{ID: s.id} }
 
+// Ephemeral is true: the function's effects are the user's to keep.
+func (s *foreachSink) Ephemeral() bool { return true }
+
 func (s *foreachSink) NewTaskWriter(_ context.Context, t TaskInfo, schema *arrow.Schema) (TaskWriter, error) {
 	key := fmt.Sprintf("%d/%d/%d", t.BatchID, t.TaskID, t.Attempt)
 	s.mu.Lock()

@@ -108,7 +108,7 @@ func runVerb(verb string, mf mainFlags, build func() *StreamWriter, stdout, stde
 	case "submit":
 		return submitPlan(mf.driver, q, stdout)
 	}
-	return runLocal(w, mf, stdout, stderr)
+	return runLocal(w, q, mf, stdout, stderr)
 }
 
 // ParseTrigger reads a trigger from the command line: a processing-time
@@ -131,7 +131,7 @@ func ParseTrigger(s string) (Trigger, error) {
 
 // runLocal runs the query here, printing a line (or a JSON object) per
 // batch, until it ends, --duration passes or the process is interrupted.
-func runLocal(w *StreamWriter, mf mainFlags, stdout, stderr io.Writer) error {
+func runLocal(w *StreamWriter, q *plan.Query, mf mainFlags, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if mf.duration > 0 {
@@ -139,15 +139,11 @@ func runLocal(w *StreamWriter, mf mainFlags, stdout, stderr io.Writer) error {
 		ctx, cancel = context.WithTimeout(ctx, mf.duration)
 		defer cancel()
 	}
-	q, err := w.Plan()
-	if err != nil {
-		return err
-	}
 	fault, err := killFaultFromEnv()
 	if err != nil {
 		return err
 	}
-	sq, err := RunQuery(ctx, q, RunOptions{Mem: w.df.s.mem, Fault: fault, OnProgress: func(p Progress) { printProgress(stdout, mf.output, p) }})
+	sq, err := w.runLocal(ctx, q, RunOptions{Fault: fault, OnProgress: func(p Progress) { printProgress(stdout, mf.output, p) }})
 	if err != nil {
 		return err
 	}

@@ -127,7 +127,7 @@ func (ex *execution) streamSource(i int, s plan.Source) (StreamSource, error) {
 }
 
 func (ex *execution) openCheckpoint() error {
-	dir, tmp, err := checkpointDir(ex.q)
+	dir, tmp, err := checkpointDir(ex.q, ex.sink)
 	if err != nil {
 		return err
 	}
@@ -184,14 +184,12 @@ func (ex *execution) run(ctx context.Context) error {
 			return err
 		}
 		switch {
-		case ran && ex.interval() > 0:
-			next = nextTrigger(started, ex.interval(), ex.opts.Now())
-		case ran:
-			next = ex.opts.Now()
-		case !wait.IsZero():
+		case !ran && !wait.IsZero(): // a source holds back until then
 			next = wait
 		case ex.interval() > 0:
 			next = nextTrigger(started, ex.interval(), ex.opts.Now())
+		case ran:
+			next = ex.opts.Now()
 		default:
 			next = ex.opts.Now().Add(ex.opts.PollInterval)
 		}
@@ -225,12 +223,7 @@ func (ex *execution) waitUntil(ctx context.Context, t time.Time) error {
 
 func (ex *execution) openStreams(ctx context.Context) error {
 	for _, src := range ex.srcs {
-		var st Stream
-		err := ex.retry(ctx, "open source "+src.Kind(), func() error {
-			var err error
-			st, err = src.OpenStream(ctx)
-			return err
-		})
+		st, err := retryValue(ctx, ex, "open source "+src.Kind(), func() (Stream, error) { return src.OpenStream(ctx) })
 		if err != nil {
 			return err
 		}
@@ -250,12 +243,7 @@ func (ex *execution) recover(ctx context.Context) error {
 	switch rec.Action {
 	case checkpoint.Fresh:
 		for i, st := range ex.streams {
-			var off batch.Offsets
-			err := ex.retry(ctx, "initial offsets of "+ex.srcs[i].Kind(), func() error {
-				var err error
-				off, err = st.InitialOffsets(ctx)
-				return err
-			})
+			off, err := retryValue(ctx, ex, "initial offsets of "+ex.srcs[i].Kind(), func() (batch.Offsets, error) { return st.InitialOffsets(ctx) })
 			if err != nil {
 				return err
 			}
@@ -325,12 +313,7 @@ func (ex *execution) step(ctx context.Context) (ran, done bool, wait time.Time, 
 		if latest[i], err = ex.latest(ctx, i); err != nil {
 			return false, false, time.Time{}, err
 		}
-		var earliest batch.Offsets
-		err = ex.retry(ctx, "earliest offsets of "+ex.srcs[i].Kind(), func() error {
-			var err error
-			earliest, err = st.EarliestOffsets(ctx)
-			return err
-		})
+		earliest, err := retryValue(ctx, ex, "earliest offsets of "+ex.srcs[i].Kind(), func() (batch.Offsets, error) { return st.EarliestOffsets(ctx) })
 		if err != nil {
 			return false, false, time.Time{}, err
 		}
@@ -360,13 +343,7 @@ func (ex *execution) step(ctx context.Context) (ran, done bool, wait time.Time, 
 }
 
 func (ex *execution) latest(ctx context.Context, i int) (batch.Offsets, error) {
-	var off batch.Offsets
-	err := ex.retry(ctx, "latest offsets of "+ex.srcs[i].Kind(), func() error {
-		var err error
-		off, err = ex.streams[i].LatestOffsets(ctx)
-		return err
-	})
-	return off, err
+	return retryValue(ctx, ex, "latest offsets of "+ex.srcs[i].Kind(), func() (batch.Offsets, error) { return ex.streams[i].LatestOffsets(ctx) })
 }
 
 // checkDataLoss fails the query on lost offsets unless the source says to
@@ -418,6 +395,17 @@ func (ex *execution) retry(ctx context.Context, what string, fn func() error) er
 		}
 		backoff = min(backoff*2, ex.opts.MaxBackoff)
 	}
+}
+
+// retryValue is retry for a call that returns a value.
+func retryValue[T any](ctx context.Context, ex *execution, what string, fn func() (T, error)) (T, error) {
+	var v T
+	err := ex.retry(ctx, what, func() error {
+		var err error
+		v, err = fn()
+		return err
+	})
+	return v, err
 }
 
 func (ex *execution) close() {

@@ -81,7 +81,14 @@ func (w *StreamWriter) Start(ctx context.Context) (*StreamingQuery, error) {
 	if err != nil {
 		return nil, err
 	}
-	return RunQuery(ctx, q, RunOptions{Mem: w.df.s.mem, Sources: w.Sources(), Sink: w.sink})
+	return w.runLocal(ctx, q, RunOptions{})
+}
+
+// runLocal runs the writer's plan q in this process with the job's live
+// connectors and allocator (what Start and a job's run verb share).
+func (w *StreamWriter) runLocal(ctx context.Context, q *plan.Query, opts RunOptions) (*StreamingQuery, error) {
+	opts.Mem, opts.Sources, opts.Sink = w.df.s.mem, w.Sources(), w.sink
+	return RunQuery(ctx, q, opts)
 }
 
 // RunQuery runs a streaming query plan: it opens the checkpoint (recovering
@@ -114,15 +121,14 @@ func RunQuery(ctx context.Context, q *plan.Query, opts RunOptions) (*StreamingQu
 	return sq, nil
 }
 
-// checkpointDir is the query's checkpoint location; sinks that keep no
-// output of their own (memory, console, foreachBatch) get a temporary one
-// when none is set, as in Spark.
-func checkpointDir(q *plan.Query) (dir string, temporary bool, err error) {
+// checkpointDir is the query's checkpoint location; an ephemeral sink
+// (memory, console, foreachBatch) gets a temporary one when none is set,
+// as in Spark.
+func checkpointDir(q *plan.Query, sink StreamSink) (dir string, temporary bool, err error) {
 	if q.Checkpoint != "" {
 		return q.Checkpoint, false, nil
 	}
-	switch q.Sink.Kind {
-	case "memory", "console", foreachBatchKind:
+	if e, ok := sink.(EphemeralSink); ok && e.Ephemeral() {
 		dir, err := os.MkdirTemp("", "spate-checkpoint-*")
 		if err != nil {
 			return "", false, fmt.Errorf("engine: temporary checkpoint: %w", err)

@@ -60,3 +60,12 @@ type TaskWriter interface {
 
 // SinkDecoder rebuilds a sink from its Options JSON.
 type SinkDecoder func(options json.RawMessage) (Sink, error)
+
+// EphemeralSink is a StreamSink whose output does not outlive the process
+// (memory, console, foreachBatch). A query writing to one may run without
+// a checkpoint location: it gets a temporary one, as in Spark.
+type EphemeralSink interface {
+	StreamSink
+	// Ephemeral reports whether the sink keeps nothing across restarts.
+	Ephemeral() bool
+}

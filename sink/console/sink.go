@@ -69,6 +69,10 @@ func (s *Sink) WithOutput(w io.Writer) *Sink {
 // Kind implements engine.Sink.
 func (s *Sink) Kind() string { return Kind }
 
+// Ephemeral is true: batches are printed, nothing outlives the process, so a
+// query may run without a checkpoint location (engine.EphemeralSink).
+func (s *Sink) Ephemeral() bool { return true }
+
 // Options implements engine.Sink.
 func (s *Sink) Options() any { return s.opts }
 

@@ -77,6 +77,10 @@ func lookup(name string) (*Sink, bool) {
 // Kind implements engine.Sink.
 func (s *Sink) Kind() string { return Kind }
 
+// Ephemeral is true: batches are kept in memory, nothing outlives the process, so a
+// query may run without a checkpoint location (engine.EphemeralSink).
+func (s *Sink) Ephemeral() bool { return true }
+
 // Options implements engine.Sink.
 func (s *Sink) Options() any { return Options{Name: s.name} }
 
