@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -170,19 +169,6 @@ func sinkPath(q *plan.Query) string {
 	return "(see the plan's sink)"
 }
 
-// clickSchema is the shape of a clickgen event.
-var clickSchema = arrow.NewSchema([]arrow.Field{
-	{Name: "user_id", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
-	{Name: "session", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "page", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "action", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "ts", Type: &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}, Nullable: true},
-	{Name: "duration_ms", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
-	{Name: "price", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
-	{Name: "country", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "device", Type: arrow.BinaryTypes.String, Nullable: true},
-}, nil)
-
 // clickstreamDemo is the query of examples/clickstream: parse the JSON
 // events, drop malformed ones, write Parquet partitioned by day.
 func clickstreamDemo(brokers, dataDir string) (*plan.Query, error) {
@@ -190,7 +176,7 @@ func clickstreamDemo(brokers, dataDir string) (*plan.Query, error) {
 	col := engine.Col
 	return engine.NewSession("clickstream").
 		ReadStream(kafka.Subscribe(devDemoTopic).Brokers(strings.Split(brokers, ",")...).StartingOffsets(kafka.Earliest)).
-		Select(engine.FromJSON(col("value"), clickSchema, map[string]string{"mode": "DROPMALFORMED"}).As("click"),
+		Select(engine.FromJSON(col("value"), clickgen.Schema, map[string]string{"mode": "DROPMALFORMED"}).As("click"),
 			col("partition"), col("offset")).
 		Select(col("click.*"), col("partition"), col("offset")).
 		Filter(col("user_id").IsNotNull().And(col("ts").IsNotNull())).

@@ -6,9 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/apache/arrow-go/v18/arrow"
-
 	"github.com/spate-io/spate/engine"
+	"github.com/spate-io/spate/internal/clickgen"
 	"github.com/spate-io/spate/sink/parquet"
 	"github.com/spate-io/spate/source/kafka"
 )
@@ -52,21 +51,10 @@ func etlQuery(b *testing.B, addr, dir string) *engine.StreamWriter {
 
 // clickQuery is examples/clickstream's query.
 func clickQuery(b *testing.B, addr, dir string) *engine.StreamWriter {
-	schema := arrow.NewSchema([]arrow.Field{
-		{Name: "user_id", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
-		{Name: "session", Type: arrow.BinaryTypes.String, Nullable: true},
-		{Name: "page", Type: arrow.BinaryTypes.String, Nullable: true},
-		{Name: "action", Type: arrow.BinaryTypes.String, Nullable: true},
-		{Name: "ts", Type: &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}, Nullable: true},
-		{Name: "duration_ms", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
-		{Name: "price", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
-		{Name: "country", Type: arrow.BinaryTypes.String, Nullable: true},
-		{Name: "device", Type: arrow.BinaryTypes.String, Nullable: true},
-	}, nil)
 	c := engine.Col
 	src := kafka.Subscribe("bench-clicks").Brokers(addr).StartingOffsets(kafka.Earliest)
 	return engine.NewSession("bench-clickstream").ReadStream(src).
-		Select(engine.FromJSON(c("value"), schema, map[string]string{"mode": "DROPMALFORMED"}).As("click"), c("partition"), c("offset")).
+		Select(engine.FromJSON(c("value"), clickgen.Schema, map[string]string{"mode": "DROPMALFORMED"}).As("click"), c("partition"), c("offset")).
 		Select(c("click.*"), c("partition"), c("offset")).
 		Filter(c("user_id").IsNotNull().And(c("ts").IsNotNull())).
 		WithColumn("date", engine.ToDate(c("ts"))).
