@@ -87,6 +87,10 @@ func (b *Broker) topicOrCreate(ctx context.Context, name string, autoCreate bool
 		if t, ok := b.meta().Topic(name); ok {
 			return t, nil // created concurrently
 		}
+		// Created through another broker a moment ago, and not yet in this
+		// broker's metadata: Kafka answers LEADER_NOT_AVAILABLE, which
+		// clients retry, not TOPIC_ALREADY_EXISTS, which fails a producer.
+		return nil, newTopicError(kerr.LeaderNotAvailable, "topic %s is being created; its metadata has not reached broker %d yet", name, b.cfg.NodeID)
 	}
 	return t, err
 }
